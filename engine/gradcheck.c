@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "gradcheck.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loss.h"
+
+nn_gradcheck_params
+nn_gradcheck_params_default (void)
+{
+  return (nn_gradcheck_params) { .eps = 1e-3, .per_tensor = 64, .seed = 1 };
+}
+
+typedef struct
+{
+  nn_model      *model;
+  const int32_t *classes;
+  const float   *targets;
+  size_t         n;
+  nn_loss        loss;
+  double         eps;
+} check_ctx;
+
+static double
+loss_from (check_ctx   *c,
+           size_t       first,
+           const float *in)
+{
+  const float *out = nn_model_forward_from (c->model, first, in, c->n, NN_MODE_TRAIN);
+
+  return nn_loss_compute (c->loss, out, c->n, nn_model_outputs (c->model), c->classes,
+                          c->targets, NULL, NULL);
+}
+
+/* Checks entries of @values (which the forward from op @first reads) against
+ * @analytic; returns the scaled error. */
+static double
+check_array (check_ctx   *c,
+             float       *values,
+             const float *analytic,
+             size_t       count,
+             size_t       first,
+             const float *in,
+             size_t       per_tensor,
+             nn_rng      *rng)
+{
+  size_t checks = per_tensor == 0 || per_tensor > count ? count : per_tensor;
+  double worst = 0.0, scale = 0.0;
+
+  for (size_t k = 0; k < checks; k++)
+    {
+      size_t i = checks == count ? k : (size_t) nn_rng_below (rng, count);
+      float saved = values[i];
+      double plus, minus, numeric;
+
+      values[i] = saved + (float) c->eps;
+      plus = loss_from (c, first, in);
+      values[i] = saved - (float) c->eps;
+      minus = loss_from (c, first, in);
+      values[i] = saved;
+      /* The step actually taken, after rounding to float. */
+      numeric = (plus - minus) / ((double) (saved + (float) c->eps) - (saved - (float) c->eps));
+      worst = fmax (worst, fabs (numeric - analytic[i]));
+      scale = fmax (scale, fmax (fabs (numeric), fabs (analytic[i])));
+    }
+  if (checks == 0)
+    return NAN;
+  return scale > 0.0 ? worst / scale : 0.0;
+}
+
+nn_status
+nn_gradcheck (nn_model                  *m,
+              const float               *x,
+              const int32_t             *classes,
+              const float               *targets,
+              size_t                     n,
+              const nn_gradcheck_params *p,
+              nn_gradcheck_op           *result,
+              nn_error                  *err)
+{
+  size_t n_ops = nn_model_n_ops (m), n_params = nn_model_n_params (m);
+  size_t widest = nn_model_inputs (m), offset = 0, k = nn_model_outputs (m);
+  check_ctx c = {
+    .model = m, .classes = classes, .targets = targets, .n = n,
+    .loss = nn_model_get_spec (m)->loss, .eps = p->eps,
+  };
+  float *grads = NULL, *in_grads = NULL, *input = NULL, *buffers = NULL;
+  size_t *in_offset = NULL;
+  bool have_input0;
+  nn_rng rng;
+
+  if (n == 0 || n > nn_model_max_batch (m))
+    return nn_error_set (err, NN_ERR_INVALID, "the gradient check needs 1 to %zu rows",
+                         nn_model_max_batch (m));
+  if (!(p->eps > 0.0 && p->eps < 1.0))
+    return nn_error_set (err, NN_ERR_INVALID, "the finite-difference step must be in (0, 1)");
+  for (size_t i = 0; i < n_ops; i++)
+    if (nn_model_op (m, i)->in > widest)
+      widest = nn_model_op (m, i)->in;
+
+  grads = malloc (n_params * sizeof (float) + 1);
+  in_offset = calloc (n_ops, sizeof *in_offset);
+  for (size_t i = 0; i < n_ops; i++)
+    {
+      in_offset[i] = offset;
+      offset += n * nn_model_op (m, i)->in;
+    }
+  in_grads = malloc (offset * sizeof (float) + 1);
+  input = malloc (n * widest * sizeof (float));
+  buffers = malloc (nn_model_n_buffers (m) * sizeof (float) + 1);
+  if (!grads || !in_offset || !in_grads || !input || !buffers)
+    {
+      free (grads);
+      free (in_offset);
+      free (in_grads);
+      free (input);
+      free (buffers);
+      return nn_error_set (err, NN_ERR_NOMEM, "out of memory for the gradient check");
+    }
+  memcpy (buffers, nn_model_buffers (m), nn_model_n_buffers (m) * sizeof (float));
+
+  /* Back-propagation, keeping every gradient it produced. */
+  nn_rng_seed (&rng, p->seed);
+  nn_model_set_input_grad (m, true);
+  nn_loss_compute (c.loss, nn_model_forward (m, x, n, NN_MODE_TRAIN, &rng), n, k, classes,
+                   targets, nn_model_output_grad (m), NULL);
+  nn_model_backward (m);
+  memcpy (grads, nn_model_grads (m), n_params * sizeof (float));
+  for (size_t i = 0; i < n_ops; i++)
+    {
+      const float *g = nn_model_input_grad (m, i);
+
+      if (g != NULL)
+        memcpy (in_grads + in_offset[i], g, n * nn_model_op (m, i)->in * sizeof (float));
+    }
+  have_input0 = nn_model_input_grad (m, 0) != NULL;
+
+  for (size_t i = 0; i < n_ops; i++)
+    {
+      const nn_op *op = nn_model_op (m, i);
+      const float *op_in = i == 0 ? x : nn_model_activation (m, i - 1);
+      size_t count = n * op->in;
+
+      result[i].param_error = NAN;
+      if (op->n_params > 0)
+        /* A parameter perturbation is seen by every op from 0, fed the data. */
+        result[i].param_error = check_array (&c, nn_model_params (m) + op->param_offset,
+                                             grads + op->param_offset, op->n_params, 0, x,
+                                             p->per_tensor, &rng);
+      /* Perturb a copy of the op's input and run from the op itself; the
+       * ops before it, and so its input, stay as they are. */
+      result[i].input_error = NAN;
+      if (i > 0 || have_input0)
+        {
+          memcpy (input, op_in, count * sizeof (float));
+          result[i].input_error = check_array (&c, input, in_grads + in_offset[i], count, i,
+                                               input, p->per_tensor, &rng);
+        }
+      /* fmax ignores a NAN operand, so this is whichever was checked. */
+      result[i].max_error = fmax (result[i].param_error, result[i].input_error);
+    }
+
+  nn_model_set_input_grad (m, false);
+  memcpy (nn_model_buffers (m), buffers, nn_model_n_buffers (m) * sizeof (float));
+  memcpy (nn_model_grads (m), grads, n_params * sizeof (float));
+  free (grads);
+  free (in_offset);
+  free (in_grads);
+  free (input);
+  free (buffers);
+  return NN_OK;
+}
