@@ -155,6 +155,12 @@ nn_gradcheck (nn_model                  *m,
       result[i].input_error = NAN;
       if (i > 0 || have_input0)
         {
+          /* The checks before left the activations of their last perturbed
+           * pass (op i − 1's input minus eps, unless op i's own parameter
+           * check has since rerun ops 0 … i − 1 clean): recompute them, or
+           * the numeric gradient is taken at another point than backprop's. */
+          if (i > 0)
+            nn_model_forward_from (m, 0, x, n, NN_MODE_TRAIN);
           memcpy (input, op_in, count * sizeof (float));
           result[i].input_error = check_array (&c, input, in_grads + in_offset[i], count, i,
                                                input, p->per_tensor, &rng);

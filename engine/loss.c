@@ -67,9 +67,9 @@ nn_loss_check (nn_loss   loss,
         return nn_error_set (err, NN_ERR_INVALID, "the ce loss needs class labels, but the data "
                              "are a regression task; use mse");
       if (units != k)
-        return nn_error_set (err, NN_ERR_INVALID, "the last layer has %zu units but the data "
-                             "have %zu target column%s; make it dense:%zu", units, k,
-                             k == 1 ? "" : "s", k);
+        return nn_error_set (err, NN_ERR_INVALID, "the last layer has %zu unit%s but the data "
+                             "have %zu target column%s; make it dense:%zu", units,
+                             units == 1 ? "" : "s", k, k == 1 ? "" : "s", k);
       return NN_OK;
     }
   if (k < 2)

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "simd-private.h"
+
 static const char *const names[NN_OPT_COUNT] = {
   [NN_OPT_GD] = "gd",
   [NN_OPT_SGD] = "sgd",
@@ -150,10 +152,11 @@ nn_optimizer_state_init (const nn_optimizer_params *p,
 }
 
 /* The per-segment loops. Each reads w, g and its state, writes w' and the
- * new state, and sums g², (w' − w)² and w'² in double; adding s − s (0 for
- * a finite s, NaN otherwise) to the update sum makes a non-finite state
- * show there too. The omp simd reductions let the compiler vectorise the
- * sums (-fopenmp-simd; no OpenMP runtime). */
+ * new state, and sums g², (w' − w)² and w'²; adding s − s (0 for a finite s,
+ * NaN otherwise) to the update sum makes a non-finite state show there too.
+ * Sums run in float over blocks of NN_SUM_BLOCK and in double across them;
+ * the omp simd reductions let the compiler vectorise them (-fopenmp-simd,
+ * no OpenMP runtime). */
 
 typedef struct
 {
@@ -168,7 +171,23 @@ typedef struct
   float        wd;   /* weight decay for this segment (0 where it does not apply) */
 } seg_arrays;
 
-static void
+#define BLOCKS(a, body)                                                   \
+  for (size_t blk_lo = 0; blk_lo < (a)->n; blk_lo += NN_SUM_BLOCK)        \
+    {                                                                     \
+      size_t blk_hi = (a)->n - blk_lo < NN_SUM_BLOCK                      \
+                      ? (a)->n : blk_lo + NN_SUM_BLOCK;                   \
+      float gsb = 0.0f, usb = 0.0f, wsb = 0.0f;                           \
+      _Pragma ("omp simd reduction(+:gsb,usb,wsb)")                       \
+      for (size_t i = blk_lo; i < blk_hi; i++)                            \
+        {                                                                 \
+          body                                                            \
+        }                                                                 \
+      sum->grad_sq += gsb;                                                \
+      sum->update_sq += usb;                                              \
+      sum->weight_sq += wsb;                                              \
+    }
+
+NN_HOT static void
 step_sgd (const nn_optimizer_params *p,
           float                      lr,
           uint64_t                   t,
@@ -177,22 +196,21 @@ step_sgd (const nn_optimizer_params *p,
 {
   const float *restrict w = a->w, *restrict g = a->g, *restrict b = a->s0;
   float *restrict wo = a->wo, *restrict bo = a->s0o;
-  float wd = a->wd, mom = (float) p->momentum, damp = 1.0f - (float) p->dampening;
-  double gs = 0, us = 0, ws = 0;
+  /* 1 − dampening, 1 − β and 1 − α are taken in double and rounded once, as
+   * torch does (Python floats): 1.0f − (float) 0.999 would be off by 1.3e-5. */
+  float wd = a->wd, mom = (float) p->momentum, damp = (float) (1.0 - p->dampening);
 
   if (p->momentum <= 0.0)
     {
-#pragma omp simd reduction(+:gs,us,ws)
-      for (size_t i = 0; i < a->n; i++)
-        {
-          float d = g[i] + wd * w[i];
-          float x = w[i] - lr * d;
+      BLOCKS (a, {
+        float d = g[i] + wd * w[i];
+        float x = w[i] - lr * d;
 
-          wo[i] = x;
-          gs += (double) g[i] * g[i];
-          us += (double) (x - w[i]) * (x - w[i]);
-          ws += (double) x * x;
-        }
+        wo[i] = x;
+        gsb += g[i] * g[i];
+        usb += (x - w[i]) * (x - w[i]);
+        wsb += x * x;
+      })
     }
   else
     {
@@ -200,27 +218,23 @@ step_sgd (const nn_optimizer_params *p,
       float keep = t == 1 ? 0.0f : mom, add = t == 1 ? 1.0f : damp;
       bool nesterov = p->nesterov;
 
-#pragma omp simd reduction(+:gs,us,ws)
-      for (size_t i = 0; i < a->n; i++)
-        {
-          float d = g[i] + wd * w[i];
-          float buf = keep * b[i] + add * d;
-          float step = nesterov ? d + mom * buf : buf;
-          float x = w[i] - lr * step;
+      BLOCKS (a, {
+        float d = g[i] + wd * w[i];
+        float buf = keep * b[i] + add * d;
+        /* Nesterov steps along d + μ·buf, plain momentum along buf. */
+        float step = nesterov ? d + mom * buf : buf;
+        float x = w[i] - lr * step;
 
-          bo[i] = buf;
-          wo[i] = x;
-          gs += (double) g[i] * g[i];
-          us += (double) (x - w[i]) * (x - w[i]) + (buf - buf);
-          ws += (double) x * x;
-        }
+        bo[i] = buf;
+        wo[i] = x;
+        gsb += g[i] * g[i];
+        usb += (x - w[i]) * (x - w[i]) + (buf - buf);
+        wsb += x * x;
+      })
     }
-  sum->grad_sq = gs;
-  sum->update_sq = us;
-  sum->weight_sq = ws;
 }
 
-static void
+NN_HOT static void
 step_adam (const nn_optimizer_params *p,
            float                      lr,
            uint64_t                   t,
@@ -231,36 +245,32 @@ step_adam (const nn_optimizer_params *p,
   const float *restrict w = a->w, *restrict g = a->g, *restrict m = a->s0, *restrict v = a->s1;
   float *restrict wo = a->wo, *restrict mo = a->s0o, *restrict vo = a->s1o;
   float b1 = (float) p->beta1, b2 = (float) p->beta2, eps = (float) p->eps;
-  /* torch: step_size = lr / (1 − β₁ᵗ), denom = √v / √(1 − β₂ᵗ) + eps */
+  float c1 = (float) (1.0 - p->beta1), c2 = (float) (1.0 - p->beta2);
+  /* torch: step_size = lr / (1 − β₁ᵗ), denom = √v / √(1 − β₂ᵗ) + eps; the
+   * division by the constant is a multiplication by its reciprocal here. */
   float step_size = (float) (lr / (1.0 - pow (p->beta1, (double) t)));
-  float bc2_sqrt = (float) sqrt (1.0 - pow (p->beta2, (double) t));
+  float inv_bc2_sqrt = (float) (1.0 / sqrt (1.0 - pow (p->beta2, (double) t)));
   /* AdamW decays the weights before the update: θ ← θ·(1 − lr·λ). */
-  float shrink = decoupled ? 1.0f - lr * a->wd : 1.0f;
+  float shrink = decoupled ? (float) (1.0 - (double) lr * a->wd) : 1.0f;
   float wd = decoupled ? 0.0f : a->wd;
-  double gs = 0, us = 0, ws = 0;
 
-#pragma omp simd reduction(+:gs,us,ws)
-  for (size_t i = 0; i < a->n; i++)
-    {
-      float d = g[i] + wd * w[i];
-      float mi = b1 * m[i] + (1.0f - b1) * d;
-      float vi = b2 * v[i] + (1.0f - b2) * d * d;
-      float denom = sqrtf (vi) / bc2_sqrt + eps;
-      float x = w[i] * shrink - step_size * (mi / denom);
+  BLOCKS (a, {
+    float d = g[i] + wd * w[i];
+    float mi = b1 * m[i] + c1 * d;
+    float vi = b2 * v[i] + c2 * d * d;
+    float denom = sqrtf (vi) * inv_bc2_sqrt + eps;
+    float x = w[i] * shrink - step_size * (mi / denom);
 
-      mo[i] = mi;
-      vo[i] = vi;
-      wo[i] = x;
-      gs += (double) g[i] * g[i];
-      us += (double) (x - w[i]) * (x - w[i]) + (mi - mi) + (vi - vi);
-      ws += (double) x * x;
-    }
-  sum->grad_sq = gs;
-  sum->update_sq = us;
-  sum->weight_sq = ws;
+    mo[i] = mi;
+    vo[i] = vi;
+    wo[i] = x;
+    gsb += g[i] * g[i];
+    usb += (x - w[i]) * (x - w[i]) + (mi - mi) + (vi - vi);
+    wsb += x * x;
+  })
 }
 
-static void
+NN_HOT static void
 step_rmsprop (const nn_optimizer_params *p,
               float                      lr,
               const seg_arrays          *a,
@@ -269,39 +279,41 @@ step_rmsprop (const nn_optimizer_params *p,
   const float *restrict w = a->w, *restrict g = a->g, *restrict sq = a->s0, *restrict b = a->s1;
   float *restrict wo = a->wo, *restrict sqo = a->s0o, *restrict bo = a->s1o;
   float alpha = (float) p->alpha, eps = (float) p->eps, mom = (float) p->momentum, wd = a->wd;
-  bool use_mom = p->momentum > 0.0;
-  double gs = 0, us = 0, ws = 0;
+  float c = (float) (1.0 - p->alpha);
 
-#pragma omp simd reduction(+:gs,us,ws)
-  for (size_t i = 0; i < a->n; i++)
+  if (p->momentum > 0.0)
     {
-      float d = g[i] + wd * w[i];
-      float si = alpha * sq[i] + (1.0f - alpha) * d * d;
-      float avg = sqrtf (si) + eps;
-      float x, extra = si - si;
+      BLOCKS (a, {
+        float d = g[i] + wd * w[i];
+        float si = alpha * sq[i] + c * d * d;
+        float buf = mom * b[i] + d / (sqrtf (si) + eps);
+        float x = w[i] - lr * buf;
 
-      sqo[i] = si;
-      if (use_mom)
-        {
-          float buf = mom * b[i] + d / avg;
-
-          bo[i] = buf;
-          x = w[i] - lr * buf;
-          extra += buf - buf;
-        }
-      else
-        x = w[i] - lr * d / avg;
-      wo[i] = x;
-      gs += (double) g[i] * g[i];
-      us += (double) (x - w[i]) * (x - w[i]) + extra;
-      ws += (double) x * x;
+        sqo[i] = si;
+        bo[i] = buf;
+        wo[i] = x;
+        gsb += g[i] * g[i];
+        usb += (x - w[i]) * (x - w[i]) + (si - si) + (buf - buf);
+        wsb += x * x;
+      })
     }
-  sum->grad_sq = gs;
-  sum->update_sq = us;
-  sum->weight_sq = ws;
+  else
+    {
+      BLOCKS (a, {
+        float d = g[i] + wd * w[i];
+        float si = alpha * sq[i] + c * d * d;
+        float x = w[i] - lr * (d / (sqrtf (si) + eps));
+
+        sqo[i] = si;
+        wo[i] = x;
+        gsb += g[i] * g[i];
+        usb += (x - w[i]) * (x - w[i]) + (si - si);
+        wsb += x * x;
+      })
+    }
 }
 
-static void
+NN_HOT static void
 step_adagrad (const nn_optimizer_params *p,
               float                      lr,
               uint64_t                   t,
@@ -312,24 +324,18 @@ step_adagrad (const nn_optimizer_params *p,
   float *restrict wo = a->wo, *restrict so = a->s0o;
   float eps = (float) p->eps, wd = a->wd;
   float clr = (float) (lr / (1.0 + (double) (t - 1) * p->lr_decay));
-  double gs = 0, us = 0, ws = 0;
 
-#pragma omp simd reduction(+:gs,us,ws)
-  for (size_t i = 0; i < a->n; i++)
-    {
-      float d = g[i] + wd * w[i];
-      float si = s[i] + d * d;
-      float x = w[i] - clr * d / (sqrtf (si) + eps);
+  BLOCKS (a, {
+    float d = g[i] + wd * w[i];
+    float si = s[i] + d * d;
+    float x = w[i] - clr * (d / (sqrtf (si) + eps));
 
-      so[i] = si;
-      wo[i] = x;
-      gs += (double) g[i] * g[i];
-      us += (double) (x - w[i]) * (x - w[i]) + (si - si);
-      ws += (double) x * x;
-    }
-  sum->grad_sq = gs;
-  sum->update_sq = us;
-  sum->weight_sq = ws;
+    so[i] = si;
+    wo[i] = x;
+    gsb += g[i] * g[i];
+    usb += (x - w[i]) * (x - w[i]) + (si - si);
+    wsb += x * x;
+  })
 }
 
 void
@@ -351,7 +357,7 @@ nn_optimizer_step (const nn_optimizer_params *p,
   for (size_t k = 0; k < n_segs; k++)
     {
       size_t off = segs[k].offset;
-      nn_segment_sums local;
+      nn_segment_sums local = { 0 };
       seg_arrays a = {
         .w = w_in + off, .wo = w_out + off, .g = g + off, .n = segs[k].count,
         .wd = segs[k].decay ? (float) p->weight_decay : 0.0f,

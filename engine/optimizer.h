@@ -58,8 +58,9 @@ nn_status nn_optimizer_params_check (const nn_optimizer_params *params,
 /* How many floats of state per parameter @params keeps (0, 1 or 2). */
 size_t nn_optimizer_state_slots (const nn_optimizer_params *params);
 
-/* Per-segment sums an update produces, in double: Σ g², Σ Δθ², Σ θ_new²
- * (all non-finite when any value was). */
+/* Per-segment sums an update produces: Σ g², Σ Δθ², Σ θ_new², in float
+ * within blocks of 1024 values and in double across blocks (all non-finite
+ * when any value was). */
 typedef struct
 {
   double grad_sq;
