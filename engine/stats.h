@@ -44,10 +44,12 @@ void nn_histogram_fill (nn_histogram *h,
 
 /* Mean, standard deviation and, by @act, the dead or saturated share of an
  * op output @y [rows × units]. When @alive is given, alive[j] is set to 1
- * for every unit j that is > 0 in some row (for the epoch's dead count). */
+ * for every unit j that is > 0 in some row (for the epoch's dead count).
+ * @scratch holds @units bytes. */
 void nn_stats_activations (const float   *y,
                            size_t         rows,
                            size_t         units,
                            nn_activation  act,
                            nn_op_stats   *stats,
-                           uint8_t       *alive);
+                           uint8_t       *alive,
+                           uint8_t       *scratch);

@@ -48,6 +48,7 @@ struct nn_trainer
   nn_histogram     *hist[HIST_KINDS];  /* [ops] each */
   uint64_t         *hist_counts;
   uint8_t          *alive;          /* [Σ units of ReLU-family ops] for the epoch's dead count */
+  uint8_t          *unit_scratch;   /* [widest op] */
   size_t           *alive_offset;   /* [ops] */
   double           *dead;           /* [ops] */
 
@@ -97,7 +98,7 @@ nn_trainer_params_default (void)
     .shuffle = true,
     .seed = 1,
     .stats = true,
-    .histogram_every = 50,
+    .histogram_every = 100,
     .histogram_bins = 64,
     .divergence_factor = 1e4,
   };
@@ -176,6 +177,7 @@ nn_trainer_free (nn_trainer *t)
     free (t->hist[h]);
   free (t->hist_counts);
   free (t->alive);
+  free (t->unit_scratch);
   free (t->alive_offset);
   free (t->dead);
   free (t);
@@ -192,7 +194,7 @@ nn_trainer_new (nn_model                *model,
   size_t n_params = nn_model_n_params (model), n_buffers = nn_model_n_buffers (model);
   size_t n_ops = nn_model_n_ops (model), n_segs = nn_model_n_segments (model);
   size_t d = nn_model_inputs (model), k = nn_model_outputs (model);
-  size_t bins = params->histogram_bins, units = 0, hist_total = 0;
+  size_t bins = params->histogram_bins, units = 0, hist_total = 0, widest = 0;
 
   if (nn_trainer_params_check (params, err) != NN_OK)
     return NULL;
@@ -287,13 +289,16 @@ nn_trainer_new (nn_model                *model,
       const nn_op *op = nn_model_op (model, i);
 
       t->alive_offset[i] = units;
+      if (op->out > widest)
+        widest = op->out;
       if (op->kind == NN_OP_ACTIVATION && nn_activation_can_die (op->act))
         units += op->out;
       hist_total += 3 * bins;
     }
   t->alive = calloc (units + 1, 1);
+  t->unit_scratch = calloc (widest + 1, 1);
   t->hist_counts = calloc (hist_total, sizeof *t->hist_counts);
-  if (!t->alive || !t->hist_counts)
+  if (!t->alive || !t->unit_scratch || !t->hist_counts)
     goto nomem;
   for (int h = 0; h < HIST_KINDS; h++)
     {
@@ -766,7 +771,8 @@ nn_trainer_step (nn_trainer *t)
 
           nn_stats_activations (nn_model_activation (m, i), rows, op->out,
                                 op->kind == NN_OP_ACTIVATION ? op->act : NN_ACT_IDENTITY, o,
-                                dies ? t->alive + t->alive_offset[i] : NULL);
+                                dies ? t->alive + t->alive_offset[i] : NULL,
+                                t->unit_scratch);
         }
     }
 

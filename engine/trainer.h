@@ -35,7 +35,7 @@ typedef struct
 
 /* Adam with its defaults, batch 32, 100 epochs, shuffled, seed 1, constant
  * rate, no penalties, clipping or early stopping, statistics on, histograms
- * of 64 bins every 50 steps, divergence at 10⁴ times the first loss. */
+ * of 64 bins every 100 steps, divergence at 10⁴ times the first loss. */
 nn_trainer_params nn_trainer_params_default (void);
 
 nn_status nn_trainer_params_check (const nn_trainer_params *params,

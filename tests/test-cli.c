@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The backprop command as a user runs it: exit statuses, messages, the
+ * accuracy the issue promises, and repeatability. */
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs the backprop binary with the NULL-terminated arguments. */
+static void
+run_backprop (Run        *r,
+              const char *first,
+              ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  const char *exe = g_getenv ("BACKPROP");
+  const char *arg;
+  va_list ap;
+  int wait_status;
+
+  g_assert_nonnull (exe);
+  g_ptr_array_add (argv, (char *) exe);
+  va_start (ap, first);
+  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+}
+
+/* The value after @key on the last line that has it, e.g. "test accuracy". */
+static double
+last_value (const char *text,
+            const char *key)
+{
+  const char *p = NULL, *q = text;
+
+  while ((q = strstr (q, key)) != NULL)
+    p = q++;
+  g_assert_nonnull (p);
+  return g_ascii_strtod (p + strlen (key), NULL);
+}
+
+static void
+test_usage (void)
+{
+  g_auto (Run) none = { 0 };
+  g_auto (Run) help = { 0 };
+  g_auto (Run) unknown = { 0 };
+  g_auto (Run) train_help = { 0 };
+
+  run_backprop (&none, NULL);
+  g_assert_cmpint (none.status, ==, 2);
+  g_assert_nonnull (strstr (none.err, "Usage: backprop COMMAND"));
+  run_backprop (&help, "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "train"));
+  run_backprop (&unknown, "fly", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_cmpstr (unknown.err, ==, "backprop: unknown command 'fly'; use train (see backprop "
+                   "--help)\n");
+  run_backprop (&train_help, "train", "--help", NULL);
+  g_assert_cmpint (train_help.status, ==, 0);
+  for (const char *const *o = (const char *const[]) { "--data", "--layers", "--loss",
+                                                      "--optimizer", "--lr", "--batch",
+                                                      "--epochs", "--early-stop", "--json",
+                                                      NULL }; *o; o++)
+    g_assert_nonnull (strstr (train_help.out, *o));
+}
+
+/* The issue's own command: ≥ 95 % test accuracy on the spiral. */
+static void
+test_spiral (void)
+{
+  g_auto (Run) r = { 0 };
+
+  run_backprop (&r, "train", "--data", "spiral", "--layers",
+                "dense:32:relu,dense:32:relu,dense:3", "--epochs", "100", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_nonnull (strstr (r.out, "epoch 100/100"));
+  g_assert_cmpfloat (last_value (r.out, "test accuracy "), >=, 95.0);
+}
+
+/* xor, moons and circles with a small tanh net. */
+static void
+test_small_sets (void)
+{
+  const char *sets[] = { "xor", "moons", "circles", "gaussians" };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (sets); i++)
+    {
+      g_auto (Run) r = { 0 };
+      const char *layers = i < 3 ? "dense:16:tanh,dense:2" : "dense:16:tanh,dense:3";
+
+      run_backprop (&r, "train", "--data", sets[i], "--layers", layers, "--epochs", "100",
+                    NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      if (last_value (r.out, "test accuracy ") < 95.0)
+        g_error ("%s: %s", sets[i], r.out);
+    }
+}
+
+static void
+test_regression (void)
+{
+  g_auto (Run) r = { 0 };
+
+  run_backprop (&r, "train", "--data", "sine", "--layers", "dense:32:tanh,dense:1", "--epochs",
+                "200", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpfloat (last_value (r.out, "test R² "), >=, 0.9);
+}
+
+/* Adam at lr 10⁴ blows the loss up: status 1, the report, no crash. */
+static void
+test_diverge (void)
+{
+  g_auto (Run) r = { 0 };
+  g_auto (Run) j = { 0 };
+
+  run_backprop (&r, "train", "--lr", "1e4", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.out, "diverged: the loss grew to"));
+  g_assert_nonnull (strstr (r.out, "the weights are rolled back to step"));
+  g_assert_nonnull (strstr (r.out, "try one 10 times smaller"));
+
+  run_backprop (&j, "train", "--optimizer", "sgd", "--lr", "1e30", "--json", NULL);
+  g_assert_cmpint (j.status, ==, 1);
+  g_assert_nonnull (strstr (j.out, "{\"diverged\":true,\"step\":"));
+  g_assert_nonnull (strstr (j.out, "went non-finite"));
+}
+
+/* Drops the two timing fields, which are the only ones allowed to differ. */
+static char *
+without_timing (const char *json)
+{
+  g_autoptr (GRegex) re = g_regex_new (",\"(samples_per_s|seconds)\":[^,}]*", 0, 0, NULL);
+
+  return g_regex_replace_literal (re, json, -1, 0, "", 0, NULL);
+}
+
+static void
+test_repeatable (void)
+{
+  g_auto (Run) a = { 0 };
+  g_auto (Run) b = { 0 };
+  g_auto (Run) c = { 0 };
+  g_autofree char *ja = NULL, *jb = NULL, *jc = NULL;
+
+  run_backprop (&a, "train", "--epochs", "20", "--layers",
+                "dense:16:relu,dropout:0.1,batchnorm,dense:3", "--json", NULL);
+  run_backprop (&b, "train", "--epochs", "20", "--layers",
+                "dense:16:relu,dropout:0.1,batchnorm,dense:3", "--json", NULL);
+  run_backprop (&c, "train", "--epochs", "20", "--layers",
+                "dense:16:relu,dropout:0.1,batchnorm,dense:3", "--json", "--seed", "2", NULL);
+  g_assert_cmpint (a.status, ==, 0);
+  ja = without_timing (a.out);
+  jb = without_timing (b.out);
+  jc = without_timing (c.out);
+  g_assert_cmpstr (ja, ==, jb);
+  g_assert_cmpstr (ja, !=, jc);
+}
+
+static void
+test_json (void)
+{
+  g_auto (Run) r = { 0 };
+  g_auto (GStrv) lines = NULL;
+  guint n;
+
+  run_backprop (&r, "train", "--epochs", "3", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  lines = g_strsplit (g_strchomp (r.out), "\n", -1);
+  n = g_strv_length (lines);
+  g_assert_cmpuint (n, ==, 4);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("{\"epoch\":%u,\"train_loss\":", i + 1);
+
+      g_assert_true (g_str_has_prefix (lines[i], prefix));
+      for (const char *const *k = (const char *const[]) { "\"train_accuracy\":", "\"val_loss\":",
+                                                          "\"val_accuracy\":", "\"lr\":",
+                                                          "\"samples_per_s\":", "\"seconds\":",
+                                                          NULL }; *k; k++)
+        g_assert_nonnull (strstr (lines[i], *k));
+      g_assert_true (g_str_has_suffix (lines[i], "}"));
+    }
+  g_assert_true (g_str_has_prefix (lines[3], "{\"state\":\"finished\",\"epochs\":3,"));
+  for (const char *const *k = (const char *const[]) { "\"test_loss\":", "\"test_accuracy\":",
+                                                      "\"test_macro_precision\":",
+                                                      "\"test_macro_recall\":",
+                                                      "\"test_macro_f1\":", NULL }; *k; k++)
+    g_assert_nonnull (strstr (lines[3], *k));
+}
+
+/* Every bad option value: status 2 and one line naming the option. */
+static void
+test_bad_options (void)
+{
+  static const struct
+  {
+    const char *args[4];
+    const char *message;
+  } cases[] = {
+    { { "--lr", "-1" }, "--lr: expected a positive number, not '-1'" },
+    { { "--lr", "abc" }, "--lr: expected a positive number, not 'abc'" },
+    { { "--batch", "0" }, "--batch: expected a whole number from 1 to 16777216, not '0'" },
+    { { "--epochs", "1.5" }, "--epochs: expected a whole number" },
+    { { "--layers", "dense:8,dropout:1,dense:3" },
+      "--layers: layer 2: dropout rate '1' must be a number in [0, 1)" },
+    { { "--layers", "conv:3,dense:3" }, "--layers: layer 1: unknown layer 'conv'" },
+    { { "--layers", "dense:8:swish,dense:3" }, "--layers: layer 1: unknown activation 'swish'" },
+    { { "--layers", "dense:8:relu:magic,dense:3" },
+      "--layers: layer 1: unknown initialiser 'magic'" },
+    { { "--layers", "dense:8:relu,dense:2" },
+      "--layers: the last layer has 2 units but the data have 3 classes; make it dense:3" },
+    { { "--layers", "dense:8:relu,dense:3:relu" },
+      "--layers: the last dense layer takes its activation from the loss" },
+    { { "--layers", "dense:8,relu" }, "--layers: the last layer must be dense" },
+    { { "--data", "nope" }, "--data: unknown value 'nope'; use one of spiral" },
+    { { "--optimizer", "lion" }, "--optimizer: unknown value 'lion'" },
+    { { "--loss", "hinge" }, "--loss: unknown value 'hinge'" },
+    { { "--schedule", "wavy" }, "--schedule: unknown value 'wavy'" },
+    { { "--init", "auto" }, "--init: unknown value 'auto'" },
+    { { "--alpha", "0.8" }, "--alpha applies to rmsprop, not to the adam optimizer" },
+    { { "--optimizer", "sgd", "--beta1", "0.8" }, "--beta1 applies to adam and adamw" },
+    { { "--optimizer", "momentum", "--momentum", "1" },
+      "--momentum: expected a number in [0, 1), not '1'" },
+    { { "--val-split", "0.6", "--test-split", "0.5" }, "together must leave rows for training" },
+    { { "--val-split", "1" }, "--val-split: expected a number in [0, 1), not '1'" },
+    { { "--early-stop", "5", "--val-split", "0" }, "--early-stop watches the validation loss" },
+    { { "--optimizer", "gd", "--batch", "8" }, "--batch does not apply to gd" },
+    { { "--classes", "4", "--data", "moons" }, "--classes applies to the spiral and gaussians" },
+    { { "--gamma", "0.5" }, "--gamma with step, exp and plateau" },
+    { { "--noise", "-1" }, "--noise: expected a number in [0, 100], not '-1'" },
+    { { "--threads", "0" }, "--threads: expected a whole number from 1 to 1024" },
+    { { "--loss", "ce", "--data", "sine" }, "the ce loss needs class labels" },
+    { { "--samples", "2", "--classes", "3" }, "--data spiral:" },
+    { { "--frobnicate" }, "train: Unknown option --frobnicate" },
+    { { "extra" }, "train: unexpected argument 'extra'" },
+  };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (Run) r = { 0 };
+      const char *const *a = cases[i].args;
+
+      run_backprop (&r, "train", a[0], a[1], a[2], a[3], NULL);
+      if (r.status != 2 || strstr (r.err, cases[i].message) == NULL
+          || !g_str_has_prefix (r.err, "backprop: train: ")
+          || strchr (r.err, '\n') != r.err + strlen (r.err) - 1)
+        g_error ("%s %s: status %d, stderr '%s', wanted '%s'", a[0], a[1] ? a[1] : "", r.status,
+                 r.err, cases[i].message);
+      g_assert_cmpstr (r.out, ==, "");
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/app/cli/usage", test_usage);
+  g_test_add_func ("/app/cli/spiral", test_spiral);
+  g_test_add_func ("/app/cli/small-sets", test_small_sets);
+  g_test_add_func ("/app/cli/regression", test_regression);
+  g_test_add_func ("/app/cli/diverge", test_diverge);
+  g_test_add_func ("/app/cli/repeatable", test_repeatable);
+  g_test_add_func ("/app/cli/json", test_json);
+  g_test_add_func ("/app/cli/bad-options", test_bad_options);
+  return g_test_run ();
+}
