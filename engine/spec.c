@@ -89,7 +89,8 @@ parse_item (char          *item,
           && !nn_activation_from_name (f[2], &layer->activation))
         return nn_error_set (err, NN_ERR_INVALID, "layer %zu: unknown activation '%s'; use "
                              ACT_NAMES, index, f[2]);
-      if (n == 4 && (!nn_init_from_name (f[3], &layer->init) || layer->init == NN_INIT_AUTO))
+      if (n == 4 && f[3][0] != '\0'
+          && (!nn_init_from_name (f[3], &layer->init) || layer->init == NN_INIT_AUTO))
         return nn_error_set (err, NN_ERR_INVALID, "layer %zu: unknown initialiser '%s'; use "
                              INIT_NAMES, index, f[3]);
       return NN_OK;

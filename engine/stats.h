@@ -12,7 +12,7 @@ typedef struct
 {
   double grad_norm;           /* ‖∂L/∂θ‖ of the op's parameters before clipping; 0 without */
   double weight_norm;         /* ‖θ‖ after the step; 0 without parameters */
-  double update_ratio;        /* ‖Δθ‖ / ‖θ‖ of this step; 0 without parameters */
+  double update_ratio;        /* ‖Δθ‖ / ‖θ‖ with θ after the step; 0 without parameters */
   double act_mean;            /* mean of the op's output over the batch */
   double act_std;             /* its standard deviation */
   double dead_fraction;       /* ReLU-family ops: share of units ≤ 0 for every row; else 0 */

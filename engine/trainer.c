@@ -66,6 +66,7 @@ struct nn_trainer
   int               bad_epochs;
   double            last_loss;
   double            first_loss;
+  double            baseline_loss;  /* the loss of a constant, uninformed prediction */
   nn_divergence     divergence;
 
   nn_step_cb        on_step;
@@ -183,6 +184,47 @@ nn_trainer_free (nn_trainer *t)
   free (t);
 }
 
+/* The loss of predicting without looking at the input — uniform class
+ * probabilities (CE: ln k; BCE: ln 2; MSE on one-hot rows: (k − 1)/k²) or
+ * the mean target (MSE: the targets' variance) — so that divergence is
+ * judged on the scale of the problem, not only of a first batch that may
+ * happen to fit well. */
+static double
+baseline_loss (nn_loss           loss,
+               const nn_dataset *train,
+               size_t            k)
+{
+  double total = 0.0;
+
+  switch (loss)
+    {
+    case NN_LOSS_CE:
+      return log ((double) k);
+    case NN_LOSS_BCE:
+      return log (2.0);
+    case NN_LOSS_MSE:
+    case NN_LOSS_COUNT:
+      if (train->t == NULL)
+        return (double) (k - 1) / ((double) k * (double) k);
+      for (size_t j = 0; j < train->k; j++)
+        {
+          double mean = 0.0, m2 = 0.0;
+
+          /* Welford's running variance */
+          for (size_t i = 0; i < train->n; i++)
+            {
+              double v = train->t[i * train->k + j], delta = v - mean;
+
+              mean += delta / (double) (i + 1);
+              m2 += delta * (v - mean);
+            }
+          total += m2 / (double) train->n;
+        }
+      break;
+    }
+  return isfinite (total) ? total / (double) train->k : 0.0;
+}
+
 nn_trainer *
 nn_trainer_new (nn_model                *model,
                 const nn_trainer_params *params,
@@ -203,15 +245,32 @@ nn_trainer_new (nn_model                *model,
       nn_error_set (err, NN_ERR_INVALID, "there are no training rows");
       return NULL;
     }
-  if (train->d != d || (val != NULL && val->n > 0 && val->d != d))
+  if (train->d != d)
     {
       nn_error_set (err, NN_ERR_INVALID, "the data have %zu features but the model takes %zu",
                     train->d, d);
       return NULL;
     }
-  if ((train->y == NULL) == (train->t == NULL) || (train->t != NULL && train->k != k))
+  if (val != NULL && val->n > 0 && val->d != d)
     {
-      nn_error_set (err, NN_ERR_INVALID, "the data's labels do not fit the model's %zu outputs", k);
+      nn_error_set (err, NN_ERR_INVALID, "the validation data have %zu features but the model "
+                    "takes %zu", val->d, d);
+      return NULL;
+    }
+  if ((train->y == NULL) == (train->t == NULL)
+      || nn_loss_check (nn_model_get_spec (model)->loss, train->task, train->k, k, err) != NN_OK)
+    {
+      if ((train->y == NULL) == (train->t == NULL))
+        nn_error_set (err, NN_ERR_INVALID, "the training data need either class ids or targets");
+      return NULL;
+    }
+  if (val != NULL && val->n > 0
+      && (val->task != train->task || val->k != train->k || (val->y == NULL) != (train->y == NULL)
+          || (val->t == NULL) != (train->t == NULL)))
+    {
+      nn_error_set (err, NN_ERR_INVALID, "the validation data have other labels than the "
+                    "training data (%zu %s against %zu)", val->k,
+                    val->task == NN_TASK_CLASSIFICATION ? "classes" : "targets", train->k);
       return NULL;
     }
   if (params->early_stop > 0 && (val == NULL || val->n == 0))
@@ -307,12 +366,14 @@ nn_trainer_new (nn_model                *model,
         goto nomem;
       for (size_t i = 0; i < n_ops; i++)
         {
-          t->hist[h][i].bins = bins;
+          /* Ops without parameters have no weight or gradient histogram. */
+          t->hist[h][i].bins = h != HIST_ACT && nn_model_op (model, i)->n_params == 0 ? 0 : bins;
           t->hist[h][i].counts = t->hist_counts + ((size_t) h * n_ops + i) * bins;
         }
     }
 
   nn_optimizer_state_init (&params->opt, n_params, t->opt_state[0]);
+  t->baseline_loss = baseline_loss (nn_model_get_spec (model)->loss, train, k);
   t->best_val = INFINITY;
   t->last_loss = NAN;
   t->first_loss = NAN;
@@ -475,14 +536,22 @@ diverge (nn_trainer *t,
       nn_model_describe_op (m, op, desc, sizeof desc);
       snprintf (where, sizeof where, " of layers.%zu (%s)", op, desc);
     }
-  if (isfinite (loss))
+  if (isfinite (loss) && t->first_loss >= t->baseline_loss)
     snprintf (value, sizeof value, " grew to %.3g, over %.0f times its first value %.3g,",
               loss, t->p.divergence_factor, t->first_loss);
+  else if (isfinite (loss))
+    snprintf (value, sizeof value, " grew to %.3g, over %.0f times that of a constant "
+              "prediction (%.3g),", loss, t->p.divergence_factor, t->baseline_loss);
   else
     snprintf (value, sizeof value, " went non-finite");
-  snprintf (d->message, sizeof d->message, "the %s%s%s at step %llu (epoch %d); the weights "
-            "are rolled back to step %llu", what, where, value, (unsigned long long) d->step,
-            d->epoch, (unsigned long long) kept);
+  if (strcmp (what, "input data") == 0)
+    snprintf (d->message, sizeof d->message, "the input data of step %llu (epoch %d) hold "
+              "NaN or infinite values; the weights are kept as of step %llu",
+              (unsigned long long) d->step, d->epoch, (unsigned long long) kept);
+  else
+    snprintf (d->message, sizeof d->message, "the %s%s%s at step %llu (epoch %d); the weights "
+              "are rolled back to step %llu", what, where, value, (unsigned long long) d->step,
+              d->epoch, (unsigned long long) kept);
   t->state = NN_TRAIN_DIVERGED;
   return t->state;
 }
@@ -570,10 +639,13 @@ fill_histograms (nn_trainer *t,
     {
       const nn_op *op = nn_model_op (m, i);
 
-      nn_histogram_fill (&t->hist[HIST_WEIGHT][i], nn_model_params (m) + op->param_offset,
-                         op->n_weights);
-      nn_histogram_fill (&t->hist[HIST_GRAD][i], nn_model_grads (m) + op->param_offset,
-                         op->n_weights);
+      if (op->n_weights > 0)
+        {
+          nn_histogram_fill (&t->hist[HIST_WEIGHT][i], nn_model_params (m) + op->param_offset,
+                             op->n_weights);
+          nn_histogram_fill (&t->hist[HIST_GRAD][i], nn_model_grads (m) + op->param_offset,
+                             op->n_weights);
+        }
       nn_histogram_fill (&t->hist[HIST_ACT][i], nn_model_activation (m, i), rows * op->out);
     }
 }
@@ -701,12 +773,15 @@ nn_trainer_step (nn_trainer *t)
     {
       size_t op = first_nonfinite_output (t, rows);
 
+      /* Bad data are no fault of the last update: keep it. */
+      if (op == 0 && !all_finite (t->xb, rows * nn_model_inputs (m)))
+        return diverge (t, "input data", SIZE_MAX, loss, false);
       return diverge (t, op == SIZE_MAX ? "loss" : "output", op, loss, true);
     }
   if (isnan (t->first_loss))
     t->first_loss = loss;
-  if (t->p.divergence_factor > 0.0 && t->first_loss > 0.0
-      && loss > t->p.divergence_factor * t->first_loss)
+  if (t->p.divergence_factor > 0.0 && fmax (t->first_loss, t->baseline_loss) > 0.0
+      && loss > t->p.divergence_factor * fmax (t->first_loss, t->baseline_loss))
     return diverge (t, "loss", SIZE_MAX, loss, true);
   nn_model_backward (m);
   if (!prepare_gradients (t))

@@ -25,7 +25,8 @@ typedef struct
   double              clip_value;       /* > 0: clamp each gradient to ±this */
   int                 early_stop;       /* > 0: stop after this many epochs without a better
                                          * validation loss, and restore the best weights */
-  bool                stats;            /* activation statistics in every step report */
+  bool                stats;            /* activation statistics in every step report, and
+                                         * histograms */
   int                 histogram_every;  /* steps between histograms (0: only at epoch ends) */
   size_t              histogram_bins;
   double              divergence_factor;  /* a batch loss above this × the first step's
@@ -51,12 +52,15 @@ typedef struct
   size_t              rows;
   double              loss;             /* mean data loss of the batch, without penalties */
   double              lr;               /* the rate this step used */
-  double              grad_norm;        /* global, before clipping */
+  double              grad_norm;        /* global, before clipping; the L1 term is part of
+                                         * the gradient (as in torch, where it is part of
+                                         * the loss), L2 is not (it is the optimizer's) */
   size_t              n_ops;
   const nn_op_stats  *ops;              /* [n_ops]; activation fields 0 when stats are off */
-  bool                has_histograms;
-  const nn_histogram *weight_hist;      /* [n_ops]: of each op's parameters (bins 0 without) */
-  const nn_histogram *grad_hist;        /* [n_ops]: of each op's gradients */
+  bool                has_histograms;   /* only with stats on */
+  const nn_histogram *weight_hist;      /* [n_ops]: of each op's weight tensor (linear W,
+                                         * batch-norm γ; bins 0 without parameters) */
+  const nn_histogram *grad_hist;        /* [n_ops]: of the gradient of that tensor */
   const nn_histogram *act_hist;         /* [n_ops]: of each op's outputs */
 } nn_step_report;
 
@@ -69,7 +73,8 @@ typedef struct
   bool          has_val;
   double        val_loss;               /* evaluation mode */
   double        val_accuracy;           /* NAN for regression or without validation */
-  double        lr;                     /* the rate at the end of the epoch */
+  double        lr;                     /* the rate the epoch's steps used, warm-up aside
+                                         * (the schedule steps after this report's epoch) */
   double        samples_per_s;          /* training rows / training time */
   double        seconds;                /* the whole epoch, validation included */
   size_t        n_ops;
@@ -96,7 +101,7 @@ typedef struct
   uint64_t step;           /* the step that diverged */
   int      epoch;
   size_t   op;             /* the first op found non-finite (SIZE_MAX: none found) */
-  char     what[32];       /* "loss", "output", "gradient", "parameters" */
+  char     what[32];       /* "loss", "output", "gradient", "parameters", "input data" */
   double   last_loss;      /* the last finite batch loss (NAN if none) */
   char     message[256];   /* one sentence for people */
 } nn_divergence;

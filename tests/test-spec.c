@@ -77,6 +77,13 @@ test_parse_forms (void)
   assert_layer (&s.layers[3], NN_LAYER_DROPOUT, 0, NN_ACT_IDENTITY, NN_INIT_AUTO, 0.0f);
   assert_layer (&s.layers[4], NN_LAYER_DROPOUT, 0, NN_ACT_IDENTITY, NN_INIT_AUTO, 0.999f);
 
+  /* An empty field means the default, wherever it stands. */
+  s = parse ("dense:8:,dense:8::zeros,dense:8:relu:");
+  g_assert_cmpuint (s.n_layers, ==, 3);
+  assert_layer (&s.layers[0], NN_LAYER_DENSE, 8, NN_ACT_IDENTITY, NN_INIT_AUTO, 0.0f);
+  assert_layer (&s.layers[1], NN_LAYER_DENSE, 8, NN_ACT_IDENTITY, NN_INIT_ZEROS, 0.0f);
+  assert_layer (&s.layers[2], NN_LAYER_DENSE, 8, NN_ACT_RELU, NN_INIT_AUTO, 0.0f);
+
   /* The six activations, as layers and on a dense layer. */
   s = parse ("relu,leaky_relu,elu,gelu,sigmoid,tanh");
   g_assert_cmpuint (s.n_layers, ==, 6);
@@ -131,7 +138,6 @@ test_parse_errors (void)
     { "relu,dense:8:relu:glorot", "layer 2: unknown initialiser 'glorot'; use default, "
       "xavier_uniform, xavier_normal, he_uniform, he_normal, lecun_normal, zeros" },
     { "dense:8:relu:auto", "layer 1: unknown initialiser 'auto'" },
-    { "dense:8:relu:", "layer 1: unknown initialiser ''" },
     { "dense:0", "layer 1: units '0' must be a whole number from 1 to 65536" },
     { "dense:65537", "layer 1: units '65537' must be a whole number from 1 to 65536" },
     { "dense:99999999999999999999999", "units '99999999999999999999999' must be a whole" },

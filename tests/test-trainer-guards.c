@@ -97,10 +97,10 @@ test_diverge_loss (void)
   nn_model_free (m);
 }
 
-/* A NaN in the third row: step 3's output goes non-finite at the first
- * Linear; the update before it is undone too, as for any bad loss. */
+/* A NaN in the third row: step 3's loss is NaN, but the data are at fault,
+ * not the last update, which is kept. */
 static void
-test_diverge_output (void)
+test_diverge_input (void)
 {
   float x[8] = { 1, 0, 0, 1, NAN, 1, 1, 1 }, target[4] = { 1, 1, 1, 1 };
   nn_dataset ds = regression (x, target, 4, 2, 1);
@@ -113,10 +113,35 @@ test_diverge_output (void)
   g_assert_cmpint (nn_trainer_run (t), ==, NN_TRAIN_DIVERGED);
   g_assert_cmpuint (rec.last_step, ==, 2);
   g_assert_cmpfloat (nn_trainer_get_divergence (t)->last_loss, ==, rec.steps[2].loss);
-  assert_diverged (t, 3, 1, "output", 0, "the output of layers.0 (Linear(2→1)) went non-finite "
-                   "at step 3 (epoch 1); the weights are rolled back to step 1");
-  assert_params (m, rec.after[1]);
+  assert_diverged (t, 3, 1, "input data", SIZE_MAX, "the input data of step 3 (epoch 1) hold "
+                   "NaN or infinite values; the weights are kept as of step 2");
+  assert_params (m, rec.after[2]);
   recorder_clear (&rec);
+  nn_trainer_free (t);
+  nn_model_free (m);
+}
+
+/* Finite data, but w = 10³⁰ and x = 10¹⁰: the first Linear's output
+ * overflows to ∞ at step 1, so the first op is named; there is no earlier
+ * update to undo. */
+static void
+test_diverge_output (void)
+{
+  float x[2] = { 1e10f, 1e10f }, target[2] = { 1, 1 };
+  nn_dataset ds = regression (x, target, 2, 1, 1);
+  nn_model *m = build ("dense:1", 1, NN_LOSS_MSE, 2);
+  nn_trainer_params p = sgd (0.1, 2, 1);
+  nn_trainer *t;
+  float *w = nn_model_params (m), before[2];
+
+  w[0] = 1e30f;
+  w[1] = 0.0f;
+  memcpy (before, w, sizeof before);
+  t = trainer (m, &p, &ds, NULL);
+  g_assert_cmpint (nn_trainer_run (t), ==, NN_TRAIN_DIVERGED);
+  assert_diverged (t, 1, 1, "output", 0, "the output of layers.0 (Linear(1→1)) went non-finite "
+                   "at step 1 (epoch 1); the weights are rolled back to step 0");
+  g_assert_cmpmem (nn_model_params (m), sizeof before, before, sizeof before);
   nn_trainer_free (t);
   nn_model_free (m);
 }
@@ -346,6 +371,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/trainer/early-stop", test_early_stop);
   g_test_add_func ("/engine/trainer/diverge-loss", test_diverge_loss);
+  g_test_add_func ("/engine/trainer/diverge-input", test_diverge_input);
   g_test_add_func ("/engine/trainer/diverge-output", test_diverge_output);
   g_test_add_func ("/engine/trainer/diverge-gradient", test_diverge_gradient);
   g_test_add_func ("/engine/trainer/diverge-parameters", test_diverge_parameters);

@@ -585,17 +585,28 @@ test_params_check (void)
       const char *f = cases[i].field;
       double v = cases[i].value;
 
-      if (strcmp (f, "batch") == 0) p.batch = (size_t) v;
-      else if (strcmp (f, "epochs") == 0) p.epochs = (int) v;
-      else if (strcmp (f, "l1") == 0) p.l1 = v;
-      else if (strcmp (f, "clip_norm") == 0) p.clip_norm = v;
-      else if (strcmp (f, "clip_value") == 0) p.clip_value = v;
-      else if (strcmp (f, "early_stop") == 0) p.early_stop = (int) v;
-      else if (strcmp (f, "divergence_factor") == 0) p.divergence_factor = v;
-      else if (strcmp (f, "histogram_bins") == 0) p.histogram_bins = (size_t) v;
-      else if (strcmp (f, "histogram_every") == 0) p.histogram_every = (int) v;
-      else if (strcmp (f, "lr") == 0) p.opt.lr = v;
-      else if (strcmp (f, "step_size") == 0) p.schedule.step_size = (int) v;
+      if (strcmp (f, "batch") == 0)
+        p.batch = (size_t) v;
+      else if (strcmp (f, "epochs") == 0)
+        p.epochs = (int) v;
+      else if (strcmp (f, "l1") == 0)
+        p.l1 = v;
+      else if (strcmp (f, "clip_norm") == 0)
+        p.clip_norm = v;
+      else if (strcmp (f, "clip_value") == 0)
+        p.clip_value = v;
+      else if (strcmp (f, "early_stop") == 0)
+        p.early_stop = (int) v;
+      else if (strcmp (f, "divergence_factor") == 0)
+        p.divergence_factor = v;
+      else if (strcmp (f, "histogram_bins") == 0)
+        p.histogram_bins = (size_t) v;
+      else if (strcmp (f, "histogram_every") == 0)
+        p.histogram_every = (int) v;
+      else if (strcmp (f, "lr") == 0)
+        p.opt.lr = v;
+      else if (strcmp (f, "step_size") == 0)
+        p.schedule.step_size = (int) v;
       nn_error_clear (&err);
       g_assert_cmpint (nn_trainer_params_check (&p, &err), ==, NN_ERR_INVALID);
       g_assert_cmpint (err.status, ==, NN_ERR_INVALID);
@@ -639,7 +650,7 @@ test_new_errors (void)
   expect_new_error (m, &p, NULL, NULL, "there are no training rows");
   expect_new_error (m, &p, &empty, NULL, "there are no training rows");
   expect_new_error (m, &p, &wide, NULL, "the data have 3 features but the model takes 2");
-  expect_new_error (m, &p, &two, NULL, "the data's labels do not fit the model's 1 outputs");
+  expect_new_error (m, &p, &two, NULL, "the last layer has 1 unit but the data have 2 target columns");
   bad = p;
   bad.early_stop = 2;
   expect_new_error (m, &bad, &ds, NULL, "early stopping watches the validation loss");
@@ -688,7 +699,8 @@ test_new_errors_labels (void)
 {
   nn_dataset *three = classes (6, 2, 3, 1), *two = classes (6, 2, 2, 1);
   float target[12] = { 0 };
-  nn_dataset reg = regression (two->x, target, 6, 2, 1), reg2 = regression (two->x, target, 6, 2, 2);
+  nn_dataset reg = regression (two->x, target, 6, 2, 1);
+  nn_dataset reg2 = regression (two->x, target, 6, 2, 2);
   nn_model *m = build ("dense:2", 2, NN_LOSS_CE, 6);
   nn_trainer_params p = sgd (0.1, 6, 1);
   nn_error err = { 0 };
