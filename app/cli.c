@@ -81,6 +81,15 @@ bp_cli_print_error (const char *message)
   fprintf (stderr, "backprop: %s\n", message);
 }
 
+int
+bp_cli_fail (const char *command,
+             GError     *error,
+             int         status)
+{
+  fprintf (stderr, "backprop: %s: %s\n", command, error != NULL ? error->message : "failed");
+  return status;
+}
+
 void
 bp_json_number (GString *s,
                 double   v)

@@ -25,6 +25,12 @@ typedef enum
  * name) and returns the exit status. */
 int bp_cli_train (int    argc,
                   char **argv);
+int bp_cli_eval (int    argc,
+                 char **argv);
+int bp_cli_gradcheck (int    argc,
+                      char **argv);
+int bp_cli_check_data (int    argc,
+                       char **argv);
 
 /* Option value parsers: each takes the option's name for the message and
  * fails with BP_CLI_ERROR_USAGE saying what is allowed. */
@@ -46,6 +52,11 @@ gboolean bp_cli_parse_int (const char  *option,
 
 /* Prints "backprop: MESSAGE" on stderr as one line. */
 void bp_cli_print_error (const char *message);
+
+/* Prints "backprop COMMAND: MESSAGE" for @error and returns @status. */
+int bp_cli_fail (const char *command,
+                 GError     *error,
+                 int         status);
 
 /* Appends a JSON number (%.9g, or null when not finite) to @s. */
 void bp_json_number (GString *s,

@@ -10,7 +10,10 @@ static const char usage[] =
   "Build, train and debug neural networks.\n"
   "\n"
   "Commands:\n"
-  "  train    train a network headless and print its progress and test metrics\n"
+  "  train       train a network headless and print its progress and test metrics\n"
+  "  eval        score a trained project's model: accuracy, per-class figures, confusion\n"
+  "  gradcheck   compare back-propagation with finite differences, layer by layer\n"
+  "  check-data  look for problems in a data set before training\n"
   "\n"
   "Run 'backprop COMMAND --help' for the options of a command.\n";
 
@@ -40,8 +43,14 @@ main (int    argc,
     }
   if (strcmp (argv[1], "train") == 0)
     return bp_cli_train (argc - 1, argv + 1);
+  if (strcmp (argv[1], "eval") == 0)
+    return bp_cli_eval (argc - 1, argv + 1);
+  if (strcmp (argv[1], "gradcheck") == 0)
+    return bp_cli_gradcheck (argc - 1, argv + 1);
+  if (strcmp (argv[1], "check-data") == 0)
+    return bp_cli_check_data (argc - 1, argv + 1);
 
-  fprintf (stderr, "backprop: unknown command '%s'; use train (see backprop --help)\n",
-           argv[1]);
+  fprintf (stderr, "backprop: unknown command '%s'; use train, eval, gradcheck or check-data "
+           "(see backprop --help)\n", argv[1]);
   return BP_EXIT_USAGE;
 }

@@ -94,6 +94,23 @@ nn_dataset_split (nn_dataset            *ds,
   nn_status status;
 
   assert (ds != NULL && params != NULL);
+  if (params->fixed_test > 0)
+    {
+      /* Split only the rows before the given test rows, which stay last. */
+      nn_dataset head = *ds;
+      nn_split_params p = *params;
+
+      if (params->fixed_test >= ds->n)
+        return nn_error_set (err, NN_ERR_INVALID, "the %zu given test rows leave no rows for "
+                             "training", params->fixed_test);
+      head.n = ds->n - params->fixed_test;
+      p.fixed_test = 0;
+      p.test_fraction = 0.0;
+      status = nn_dataset_split (&head, &p, out, err);
+      if (status == NN_OK && out != NULL)
+        out->test = params->fixed_test;
+      return status;
+    }
   if (check_fraction ("validation", fv, err) != NN_OK
       || check_fraction ("test", ft, err) != NN_OK)
     return NN_ERR_INVALID;

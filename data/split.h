@@ -13,6 +13,9 @@ typedef struct
   double   test_fraction;  /* [0, 1); val + test < 1 */
   uint64_t seed;
   bool     stratify;       /* classification: keep class proportions in every part */
+  size_t   fixed_test;     /* > 0: the last fixed_test rows are the test part as given (an IDX
+                            * t10k set); only the rows before them are split, into training
+                            * and validation, and test_fraction is ignored */
 } nn_split_params;
 
 /* Row counts of the three parts after nn_dataset_split: training rows are

@@ -28,13 +28,15 @@ nn_evaluate (nn_model              *model,
       const int32_t *y = ds->y != NULL ? ds->y + first : NULL;
       const float *t = ds->t != NULL ? ds->t + first * k : NULL;
 
-      total += nn_loss_compute (spec->loss, out, n, k, y, t, NULL, pred) * (double) n;
+      total = nn_loss_accumulate (spec->loss, out, n, k, y, t, pred, total);
       if (cm != NULL && y != NULL)
         nn_class_metrics_add (cm, y, pred, n);
       if (rm != NULL && t != NULL)
         nn_regression_metrics_add (rm, out, t, n);
     }
   free (pred);
-  *loss = ds->n > 0 ? total / (double) ds->n : 0.0;
+  /* The mean as the loss defines it: over rows (CE) or all outputs. */
+  *loss = ds->n > 0 ? total / ((double) ds->n * (spec->loss == NN_LOSS_CE ? 1.0 : (double) k))
+          : 0.0;
   return NN_OK;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,9 +14,12 @@ typedef struct
   size_t   per_tensor;      /* entries checked per parameter tensor and op input, chosen at
                              * random; 0 checks every one */
   uint64_t seed;            /* dropout masks and the choice of entries */
+  bool     skip_kinks;      /* leave out entries whose ±eps moves a ReLU or LeakyReLU input
+                             * across 0, where the slope jumps and a central difference
+                             * measures the average of two slopes, not the gradient */
 } nn_gradcheck_params;
 
-/* eps 1e-3, 64 entries per tensor, seed 1. */
+/* eps 1e-3, 64 entries per tensor, seed 1, kinks skipped. */
 nn_gradcheck_params nn_gradcheck_params_default (void);
 
 /* The result for one op. Errors are relative to the tensor's scale:
@@ -27,6 +31,8 @@ typedef struct
   double param_error;   /* over the op's weights and biases */
   double input_error;   /* over ∂loss/∂(op input) */
   double max_error;     /* the larger of the two */
+  size_t checked;       /* entries compared */
+  size_t skipped;       /* entries left out at a kink */
 } nn_gradcheck_op;
 
 /* Compares back-propagation with central finite differences of the loss on

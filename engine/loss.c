@@ -134,24 +134,19 @@ ce_row (const float *z,
   return lse - z[y];
 }
 
-double
-nn_loss_compute (nn_loss        loss,
-                 const float   *logits,
-                 size_t         n,
-                 size_t         k,
-                 const int32_t *classes,
-                 const float   *targets,
-                 float         *dlogits,
-                 int32_t       *pred)
+/* Σ of the loss terms of @n rows added to @total; fills @dlogits (scaled
+ * by @scale, the mean's 1/count) when given. */
+static double
+loss_sum (nn_loss        loss,
+          const float   *logits,
+          size_t         n,
+          size_t         k,
+          const int32_t *classes,
+          const float   *targets,
+          float         *dlogits,
+          double         scale,
+          double         total)
 {
-  double total = 0.0;
-  double scale = loss == NN_LOSS_CE ? 1.0 / (double) n : 1.0 / ((double) n * (double) k);
-
-  if (n == 0)
-    return 0.0;
-  if (pred != NULL && classes != NULL)
-    nn_loss_predict (logits, n, k, pred);
-
   for (size_t i = 0; i < n; i++)
     {
       const float *z = logits + i * k;
@@ -188,5 +183,39 @@ nn_loss_compute (nn_loss        loss,
             }
         }
     }
-  return total * scale;
+  return total;
+}
+
+double
+nn_loss_compute (nn_loss        loss,
+                 const float   *logits,
+                 size_t         n,
+                 size_t         k,
+                 const int32_t *classes,
+                 const float   *targets,
+                 float         *dlogits,
+                 int32_t       *pred)
+{
+  double scale = loss == NN_LOSS_CE ? 1.0 / (double) n : 1.0 / ((double) n * (double) k);
+
+  if (n == 0)
+    return 0.0;
+  if (pred != NULL && classes != NULL)
+    nn_loss_predict (logits, n, k, pred);
+  return loss_sum (loss, logits, n, k, classes, targets, dlogits, scale, 0.0) * scale;
+}
+
+double
+nn_loss_accumulate (nn_loss        loss,
+                    const float   *logits,
+                    size_t         n,
+                    size_t         k,
+                    const int32_t *classes,
+                    const float   *targets,
+                    int32_t       *pred,
+                    double         total)
+{
+  if (pred != NULL && classes != NULL)
+    nn_loss_predict (logits, n, k, pred);
+  return loss_sum (loss, logits, n, k, classes, targets, NULL, 1.0, total);
 }

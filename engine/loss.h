@@ -59,6 +59,19 @@ double nn_loss_compute (nn_loss        loss,
                         float         *dlogits,
                         int32_t       *pred);
 
+/* The sum behind nn_loss_compute's mean, added to @total row after row:
+ * Σ over rows (CE) or over all n × k outputs (BCE, MSE) of the loss terms.
+ * Summing a data set chunk by chunk this way gives the same bits whatever
+ * the chunk size. @pred as for nn_loss_compute. */
+double nn_loss_accumulate (nn_loss        loss,
+                           const float   *logits,
+                           size_t         n,
+                           size_t         k,
+                           const int32_t *classes,
+                           const float   *targets,
+                           int32_t       *pred,
+                           double         total);
+
 /* The predicted class of each of @n rows of @logits [n × k] (argmax, or
  * logit > 0 with one output). */
 void nn_loss_predict (const float *logits,

@@ -695,6 +695,14 @@ nn_model_forward_from (nn_model    *m,
 void
 nn_model_backward (nn_model *m)
 {
+  nn_model_backward_hooked (m, NULL, NULL);
+}
+
+void
+nn_model_backward_hooked (nn_model          *m,
+                          nn_grads_ready_cb  ready,
+                          void              *user)
+{
   size_t n = m->n;
 
   for (size_t i = m->n_ops; i-- > 0;)
@@ -727,5 +735,7 @@ nn_model_backward (nn_model *m)
           batchnorm_backward (m, i, dy, dx, n);
           break;
         }
+      if (ready != NULL && op->n_params > 0)
+        ready (i, user);
     }
 }

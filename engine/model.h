@@ -119,6 +119,18 @@ float *nn_model_output_grad (nn_model *model);
  * overwrites every parameter gradient. */
 void nn_model_backward (nn_model *model);
 
+/* Called during back-propagation as soon as op @op (one with parameters) is
+ * done — its parameter gradients complete and its input gradient computed —
+ * and before the ops below it run: an optimizer can update that op while
+ * its gradient is still in cache. */
+typedef void (*nn_grads_ready_cb) (size_t  op,
+                                   void   *user);
+
+/* nn_model_backward, calling @ready after each op with parameters. */
+void nn_model_backward_hooked (nn_model          *model,
+                               nn_grads_ready_cb  ready,
+                               void              *user);
+
 /* The output [n × out] of op @i in the last forward pass. */
 const float *nn_model_activation (const nn_model *model,
                                   size_t          i);

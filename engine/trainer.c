@@ -67,6 +67,9 @@ struct nn_trainer
   double            last_loss;
   double            first_loss;
   double            baseline_loss;  /* the loss of a constant, uninformed prediction */
+  double            step_lr;        /* the rate of the step under way */
+  size_t           *seg_first;      /* [ops] first parameter segment of each op */
+  size_t           *seg_count;      /* [ops] its number of segments */
   nn_divergence     divergence;
 
   nn_step_cb        on_step;
@@ -181,6 +184,8 @@ nn_trainer_free (nn_trainer *t)
   free (t->unit_scratch);
   free (t->alive_offset);
   free (t->dead);
+  free (t->seg_first);
+  free (t->seg_count);
   free (t);
 }
 
@@ -331,9 +336,11 @@ nn_trainer_new (nn_model                *model,
   t->ops = calloc (n_ops, sizeof *t->ops);
   t->alive_offset = calloc (n_ops, sizeof *t->alive_offset);
   t->dead = calloc (n_ops, sizeof *t->dead);
+  t->seg_first = calloc (n_ops, sizeof *t->seg_first);
+  t->seg_count = calloc (n_ops, sizeof *t->seg_count);
   if (!t->order || !t->xb || !t->pred || (!t->yb && !t->tb) || !t->spare_params || !t->opt_state[0]
       || !t->opt_state[1] || !t->buffers_before || !t->buffers_prev || !t->sums || !t->grad_sq || !t->ops
-      || !t->alive_offset || !t->dead)
+      || !t->alive_offset || !t->dead || !t->seg_first || !t->seg_count)
     goto nomem;
   if (params->early_stop > 0)
     {
@@ -372,6 +379,12 @@ nn_trainer_new (nn_model                *model,
         }
     }
 
+  /* Segments come op by op, so each op's are contiguous. */
+  for (size_t s = n_segs; s-- > 0;)
+    {
+      t->seg_first[nn_model_segments (model)[s].op] = s;
+      t->seg_count[nn_model_segments (model)[s].op]++;
+    }
   nn_optimizer_state_init (&params->opt, n_params, t->opt_state[0]);
   t->baseline_loss = baseline_loss (nn_model_get_spec (model)->loss, train, k);
   t->best_val = INFINITY;
@@ -567,66 +580,105 @@ first_nonfinite_output (nn_trainer *t,
   return SIZE_MAX;
 }
 
-/* L1 penalty and clipping, in torch's order: the penalty is part of the
- * loss, so of the gradient; clip_grad_value_, then clip_grad_norm_. Fills
- * t->grad_sq with the per-segment Σg² before clipping. Returns false when a
- * gradient is non-finite. */
-static bool
-prepare_gradients (nn_trainer *t)
+/* The L1 penalty (part of the loss, so of the gradient) on the weight
+ * segments in [first, first + count), then clip_grad_value_, in torch's
+ * order. With clipping on, t->grad_sq of those segments gets Σg² before
+ * clipping (without, the optimizer's own sums give it). */
+static void
+prepare_segments (nn_trainer *t,
+                  size_t      first,
+                  size_t      count)
 {
   nn_model *m = t->model;
   const nn_param_segment *segs = nn_model_segments (m);
-  size_t n_segs = nn_model_n_segments (m), n = nn_model_n_params (m);
   float *g = nn_model_grads (m);
   const float *w = nn_model_params (m);
-  double total = 0.0;
 
-  if (t->p.l1 > 0.0)
+  for (size_t s = first; s < first + count; s++)
     {
-      float l1 = (float) t->p.l1;
+      float *gs = g + segs[s].offset;
+      const float *ws = w + segs[s].offset;
+      size_t n = segs[s].count;
 
-      for (size_t s = 0; s < n_segs; s++)
-        if (segs[s].decay)
-          for (size_t i = segs[s].offset; i < segs[s].offset + segs[s].count; i++)
-            g[i] += w[i] > 0.0f ? l1 : w[i] < 0.0f ? -l1 : 0.0f;
-    }
-  if (t->p.clip_norm <= 0.0 && t->p.clip_value <= 0.0)
-    return true;
+      if (t->p.l1 > 0.0 && segs[s].decay)
+        {
+          float l1 = (float) t->p.l1;
 
-  for (size_t s = 0; s < n_segs; s++)
-    {
-      const float *gs = g + segs[s].offset;
-      double sq = 0.0;
+#pragma omp simd
+          for (size_t i = 0; i < n; i++)
+            gs[i] += ws[i] > 0.0f ? l1 : ws[i] < 0.0f ? -l1 : 0.0f;
+        }
+      if (t->p.clip_norm > 0.0 || t->p.clip_value > 0.0)
+        {
+          double sq = 0.0;
 
 #pragma omp simd reduction(+:sq)
-      for (size_t i = 0; i < segs[s].count; i++)
-        sq += (double) gs[i] * gs[i];
-      t->grad_sq[s] = sq;
-      total += sq;
-    }
-  if (!isfinite (total))
-    return false;
-  if (t->p.clip_value > 0.0)
-    {
-      float v = (float) t->p.clip_value;
-
-      total = 0.0;
-      for (size_t i = 0; i < n; i++)
+          for (size_t i = 0; i < n; i++)
+            sq += (double) gs[i] * gs[i];
+          t->grad_sq[s] = sq;
+        }
+      if (t->p.clip_value > 0.0)
         {
-          g[i] = g[i] > v ? v : g[i] < -v ? -v : g[i];
-          total += (double) g[i] * g[i];
+          float v = (float) t->p.clip_value;
+
+#pragma omp simd
+          for (size_t i = 0; i < n; i++)
+            gs[i] = gs[i] > v ? v : gs[i] < -v ? -v : gs[i];
         }
     }
-  if (t->p.clip_norm > 0.0)
-    {
-      /* torch: coef = max_norm / (total_norm + 1e-6), applied when below 1 */
-      double coef = t->p.clip_norm / (sqrt (total) + 1e-6);
+}
 
-      if (coef < 1.0)
-        for (size_t i = 0; i < n; i++)
-          g[i] = (float) ((double) g[i] * coef);
+/* clip_grad_norm_ over every gradient, after value clipping when both are
+ * on: coef = max_norm / (total_norm + 1e-6), applied when below 1. */
+static void
+clip_global_norm (nn_trainer *t)
+{
+  nn_model *m = t->model;
+  size_t n = nn_model_n_params (m), n_segs = nn_model_n_segments (m);
+  float *g = nn_model_grads (m);
+  double total = 0.0, coef;
+
+  if (t->p.clip_value > 0.0)
+    {
+#pragma omp simd reduction(+:total)
+      for (size_t i = 0; i < n; i++)
+        total += (double) g[i] * g[i];
     }
-  return true;
+  else
+    for (size_t s = 0; s < n_segs; s++)
+      total += t->grad_sq[s];
+  coef = t->p.clip_norm / (sqrt (total) + 1e-6);
+  if (coef < 1.0)
+    for (size_t i = 0; i < n; i++)
+      g[i] = (float) ((double) g[i] * coef);
+}
+
+/* Updates the segments [first, first + count) into the spare arrays. */
+static void
+update_segments (nn_trainer *t,
+                 size_t      first,
+                 size_t      count)
+{
+  nn_model *m = t->model;
+
+  nn_optimizer_step (&t->p.opt, t->step_lr, t->step, nn_model_segments (m) + first, count,
+                     nn_model_n_params (m), nn_model_params (m), t->spare_params,
+                     nn_model_grads (m), t->opt_state[t->cur], t->opt_state[t->cur ^ 1],
+                     t->sums + first);
+}
+
+/* Without global-norm clipping each op is penalised, clipped and updated as
+ * soon as back-propagation is done with it, while its gradient is still in
+ * cache; the update goes to the spare arrays, so a later op going
+ * non-finite still leaves the current parameters whole. */
+static void
+update_op_cb (size_t  op,
+              void   *user)
+{
+  nn_trainer *t = user;
+
+  prepare_segments (t, t->seg_first[op], t->seg_count[op]);
+  update_segments (t, t->seg_first[op], t->seg_count[op]);
 }
 
 static void
@@ -739,7 +791,6 @@ nn_trainer_step (nn_trainer *t)
   nn_model *m = t->model;
   const nn_model_spec *spec = nn_model_get_spec (m);
   size_t n_ops = nn_model_n_ops (m), n_segs = nn_model_n_segments (m);
-  size_t n_params = nn_model_n_params (m);
   const nn_param_segment *segs = nn_model_segments (m);
   nn_step_report r = { 0 };
   size_t rows, b;
@@ -783,20 +834,30 @@ nn_trainer_step (nn_trainer *t)
   if (t->p.divergence_factor > 0.0 && fmax (t->first_loss, t->baseline_loss) > 0.0
       && loss > t->p.divergence_factor * fmax (t->first_loss, t->baseline_loss))
     return diverge (t, "loss", SIZE_MAX, loss, true);
-  nn_model_backward (m);
-  if (!prepare_gradients (t))
+  t->step_lr = lr;
+  if (t->p.clip_norm > 0.0)
     {
-      size_t op = SIZE_MAX;
+      /* The global norm needs every gradient before any update. */
+      double total = 0.0;
 
+      nn_model_backward (m);
+      prepare_segments (t, 0, n_segs);
       for (size_t s = 0; s < n_segs; s++)
-        if (!isfinite (t->grad_sq[s]))
-          op = segs[s].op;
-      return diverge (t, "gradient", op, NAN, false);
-    }
+        total += t->grad_sq[s];
+      if (!isfinite (total))
+        {
+          size_t op = SIZE_MAX;
 
-  nn_optimizer_step (&t->p.opt, lr, t->step, segs, n_segs, n_params, nn_model_params (m),
-                     t->spare_params, nn_model_grads (m), t->opt_state[t->cur],
-                     t->opt_state[t->cur ^ 1], t->sums);
+          for (size_t s = 0; s < n_segs; s++)
+            if (!isfinite (t->grad_sq[s]))
+              op = segs[s].op;
+          return diverge (t, "gradient", op, NAN, false);
+        }
+      clip_global_norm (t);
+      update_segments (t, 0, n_segs);
+    }
+  else
+    nn_model_backward_hooked (m, update_op_cb, t);
   if (!clipped)
     for (size_t s = 0; s < n_segs; s++)
       t->grad_sq[s] = t->sums[s].grad_sq;

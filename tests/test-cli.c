@@ -2,6 +2,7 @@
 /* The backprop command as a user runs it: exit statuses, messages, the
  * accuracy the issue promises, and repeatability. */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,8 +77,8 @@ test_usage (void)
   g_assert_nonnull (strstr (help.out, "train"));
   run_backprop (&unknown, "fly", NULL);
   g_assert_cmpint (unknown.status, ==, 2);
-  g_assert_cmpstr (unknown.err, ==, "backprop: unknown command 'fly'; use train (see backprop "
-                   "--help)\n");
+  g_assert_cmpstr (unknown.err, ==, "backprop: unknown command 'fly'; use train, eval, gradcheck "
+                   "or check-data (see backprop --help)\n");
   run_backprop (&train_help, "train", "--help", NULL);
   g_assert_cmpint (train_help.status, ==, 0);
   for (const char *const *o = (const char *const[]) { "--data", "--layers", "--loss",
@@ -237,7 +238,9 @@ test_bad_options (void)
     { { "--layers", "dense:8:relu,dense:3:relu" },
       "--layers: the last dense layer takes its activation from the loss" },
     { { "--layers", "dense:8,relu" }, "--layers: the last layer must be dense" },
-    { { "--data", "nope" }, "--data: unknown value 'nope'; use one of spiral" },
+    { { "--data", "nope" }, "--data: 'nope' is neither a file nor a data set; use spiral, "
+      "moons, circles, xor, gaussians, sine, plane, fashion-mnist, mnist, a CSV file or an IDX "
+      "folder" },
     { { "--optimizer", "lion" }, "--optimizer: unknown value 'lion'" },
     { { "--loss", "hinge" }, "--loss: unknown value 'hinge'" },
     { { "--schedule", "wavy" }, "--schedule: unknown value 'wavy'" },
@@ -255,7 +258,8 @@ test_bad_options (void)
     { { "--noise", "-1" }, "--noise: expected a number in [0, 100], not '-1'" },
     { { "--threads", "0" }, "--threads: expected a whole number from 1 to 1024" },
     { { "--loss", "ce", "--data", "sine" }, "the ce loss needs class labels" },
-    { { "--samples", "2", "--classes", "3" }, "--data spiral:" },
+    { { "--samples", "2", "--classes", "3" }, "--samples: spiral with 3 classes needs at least 3 "
+      "rows, one per class" },
     { { "--frobnicate" }, "train: Unknown option --frobnicate" },
     { { "extra" }, "train: unexpected argument 'extra'" },
   };
@@ -275,6 +279,159 @@ test_bad_options (void)
     }
 }
 
+/* A value in a one-line JSON object, as its text: "key":TEXT. */
+static char *
+json_field (const char *json,
+            const char *key)
+{
+  g_autofree char *pattern = g_strdup_printf ("\"%s\":", key);
+  const char *p = strstr (json, pattern);
+  size_t len;
+
+  g_assert_nonnull (p);
+  p += strlen (pattern);
+  len = strcspn (p, ",}");
+  return g_strndup (p, len);
+}
+
+static char *
+last_line (const char *text)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = g_strv_length (lines);
+
+  while (n > 0 && lines[n - 1][0] == '\0')
+    n--;
+  g_assert_cmpuint (n, >, 0);
+  return g_strdup (lines[n - 1]);
+}
+
+/* Save, load, evaluate: the same metrics, bit for bit (the JSON numbers are
+ * printed in full). */
+static void
+test_save_eval (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bp-cli-XXXXXX", NULL);
+  g_autofree char *project = g_build_filename (dir, "run.json", NULL);
+  g_autofree char *weights = g_build_filename (dir, "run.safetensors", NULL);
+  g_autofree char *csv = g_build_filename (dir, "metrics.csv", NULL);
+  g_autofree char *train_last = NULL, *eval_last = NULL, *contents = NULL;
+  g_auto (Run) t = { 0 };
+  g_auto (Run) e = { 0 };
+  g_auto (Run) h = { 0 };
+  g_auto (Run) again = { 0 };
+  g_auto (GStrv) rows = NULL;
+
+  run_backprop (&t, "train", "--epochs", "15", "--layers", "dense:16:relu,batchnorm,dense:3",
+                "--json", "--save", project, "--metrics-csv", csv, NULL);
+  g_assert_cmpint (t.status, ==, 0);
+  g_assert_true (g_file_test (weights, G_FILE_TEST_EXISTS));
+  run_backprop (&e, "eval", "--project", project, "--json", NULL);
+  g_assert_cmpint (e.status, ==, 0);
+  train_last = last_line (t.out);
+  eval_last = last_line (e.out);
+  for (const char *const *k = (const char *const[]) { "test_loss", "test_accuracy",
+                                                      "test_macro_f1", NULL }; *k; k++)
+    {
+      g_autofree char *a = json_field (train_last, *k), *b = json_field (eval_last, *k);
+
+      g_assert_cmpstr (a, ==, b);
+    }
+  g_assert_nonnull (strstr (eval_last, "\"confusion\":[["));
+  g_assert_nonnull (strstr (eval_last, "\"per_class\":[{\"class\":\"0\""));
+
+  run_backprop (&h, "eval", "--project", project, NULL);
+  g_assert_cmpint (h.status, ==, 0);
+  g_assert_nonnull (strstr (h.out, "confusion matrix (rows: true class, columns: predicted)"));
+  g_assert_nonnull (strstr (h.out, "macro average"));
+  g_assert_true (g_str_has_prefix (strstr (h.out, "test accuracy "), "test accuracy "));
+
+  /* One row per epoch, every metric. */
+  g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+  rows = g_strsplit (g_strchomp (contents), "\n", -1);
+  g_assert_cmpuint (g_strv_length (rows), ==, 16);
+  g_assert_cmpstr (rows[0], ==, "epoch,train_loss,train_accuracy,val_loss,val_accuracy,lr,"
+                   "samples_per_s,seconds");
+  g_assert_true (g_str_has_prefix (rows[15], "15,"));
+
+  /* The project trains again as it was, options on top. */
+  run_backprop (&again, "train", "--project", project, "--epochs", "2", "--init-weights",
+                weights, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_nonnull (strstr (again.out, "epoch 2/2"));
+  g_assert_null (strstr (again.out, "epoch 3/"));
+
+  g_remove (project);
+  g_remove (weights);
+  g_remove (csv);
+  g_rmdir (dir);
+}
+
+static void
+test_file_errors (void)
+{
+  g_autofree char *ragged = g_test_build_filename (G_TEST_DIST, "data", "bad", "csv-ragged.csv",
+                                                   NULL);
+  g_autofree char *shape = g_test_build_filename (G_TEST_DIST, "data", "bad",
+                                                  "weights-shape.safetensors", NULL);
+  g_autofree char *bad_project = g_test_build_filename (G_TEST_DIST, "data", "bad",
+                                                        "project-missing-field.json", NULL);
+  g_auto (Run) a = { 0 };
+  g_auto (Run) b = { 0 };
+  g_auto (Run) c = { 0 };
+  g_auto (Run) d = { 0 };
+
+  run_backprop (&a, "train", "--data", ragged, NULL);
+  g_assert_cmpint (a.status, ==, 2);
+  g_assert_true (g_str_has_prefix (a.err, "backprop: train: "));
+  g_assert_nonnull (strstr (a.err, "csv-ragged.csv:"));
+
+  run_backprop (&b, "train", "--layers", "dense:4:relu,dense:3", "--init-weights", shape, NULL);
+  g_assert_cmpint (b.status, ==, 2);
+  g_assert_nonnull (strstr (b.err, "--init-weights: "));
+  g_assert_nonnull (strstr (b.err, "has shape"));
+
+  run_backprop (&c, "eval", "--project", bad_project, NULL);
+  g_assert_cmpint (c.status, ==, 2);
+  g_assert_nonnull (strstr (c.err, "model.loss: missing"));
+
+  run_backprop (&d, "eval", NULL);
+  g_assert_cmpint (d.status, ==, 2);
+  g_assert_cmpstr (d.err, ==, "backprop: eval: --project is required: the project file of a "
+                   "trained model\n");
+}
+
+static void
+test_gradcheck (void)
+{
+  g_auto (Run) ok = { 0 };
+  g_auto (Run) strict = { 0 };
+
+  run_backprop (&ok, "gradcheck", "--layers", "dense:8:tanh,dense:8:relu,dense:3", NULL);
+  g_assert_cmpint (ok.status, ==, 0);
+  g_assert_nonnull (strstr (ok.out, "layers.0"));
+  g_assert_nonnull (strstr (ok.out, "gradient check passed"));
+  /* Float32 central differences cannot meet 1e-12: the check says so. */
+  run_backprop (&strict, "gradcheck", "--tolerance", "1e-12", "--json", NULL);
+  g_assert_cmpint (strict.status, ==, 1);
+  g_assert_nonnull (strstr (strict.out, "{\"pass\":false"));
+}
+
+static void
+test_check_data (void)
+{
+  g_auto (Run) clean = { 0 };
+  g_auto (Run) labels = { 0 };
+
+  run_backprop (&clean, "check-data", "--data", "moons", NULL);
+  g_assert_cmpint (clean.status, ==, 0);
+  g_assert_nonnull (strstr (clean.out, "no problems found"));
+  run_backprop (&labels, "check-data", "--data", "spiral", "--layers", "dense:8:relu,dense:1",
+                "--loss", "bce", "--json", NULL);
+  g_assert_cmpint (labels.status, ==, 1);
+  g_assert_nonnull (strstr (labels.out, "\"severity\":\"error\",\"kind\":\"labels\""));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -288,5 +445,9 @@ main (int    argc,
   g_test_add_func ("/app/cli/repeatable", test_repeatable);
   g_test_add_func ("/app/cli/json", test_json);
   g_test_add_func ("/app/cli/bad-options", test_bad_options);
+  g_test_add_func ("/app/cli/save-eval", test_save_eval);
+  g_test_add_func ("/app/cli/file-errors", test_file_errors);
+  g_test_add_func ("/app/cli/gradcheck", test_gradcheck);
+  g_test_add_func ("/app/cli/check-data", test_check_data);
   return g_test_run ();
 }

@@ -685,6 +685,7 @@ static const gc_case gc_cases[] = {
 static void
 check_kink_model (float            w,
                   float            b,
+                  gboolean         skip_kinks,
                   nn_gradcheck_op *r)
 {
   nn_model *m = build ("dense:1,relu,dense:2", 1, NN_LOSS_CE, 1);
@@ -695,6 +696,7 @@ check_kink_model (float            w,
 
   memcpy (nn_model_params (m), params, sizeof params);
   gp.per_tensor = 0;
+  gp.skip_kinks = skip_kinks;
   g_assert_cmpint (nn_gradcheck (m, &x, &y, NULL, 1, &gp, r, NULL), ==, NN_OK);
   g_test_message ("Linear %.3g / %.3g, ReLU %.3g, Linear %.3g", r[0].param_error,
                   r[0].input_error, r[1].max_error, r[2].max_error);
@@ -704,16 +706,30 @@ check_kink_model (float            w,
 /* The check can fail. At a ReLU input of exactly 0 (w = 1, b = −1), backprop
  * takes the subgradient 0 (as torch does) while the central difference sees
  * (relu(eps) − relu(−eps))/2eps = ½: the relative error is 1, for the ReLU's
- * input and for the Linear's parameters behind it. */
+ * input and for the Linear's parameters behind it. By default such entries,
+ * whose ±eps straddles the kink, are left out and counted instead. */
 static void
 test_gradcheck_detects_kink (void)
 {
   nn_gradcheck_op r[3];
 
-  check_kink_model (1.0f, -1.0f, r);
+  check_kink_model (1.0f, -1.0f, FALSE, r);
   g_assert_cmpfloat (r[0].param_error, >, 0.9);
   g_assert_cmpfloat (r[1].input_error, >, 0.9);
   g_assert_cmpfloat (r[2].max_error, <, GRADCHECK_TOL);
+  g_assert_cmpuint (r[0].skipped, ==, 0);
+
+  check_kink_model (1.0f, -1.0f, TRUE, r);
+  /* w, b and the Linear's input x all straddle it; nothing else does. */
+  g_assert_true (isnan (r[0].param_error));
+  g_assert_true (isnan (r[0].input_error));
+  g_assert_cmpuint (r[0].skipped, ==, 3);
+  g_assert_cmpuint (r[0].checked, ==, 0);
+  g_assert_true (isnan (r[1].input_error));
+  g_assert_cmpuint (r[1].skipped, ==, 1);
+  g_assert_cmpfloat (r[2].max_error, <, GRADCHECK_TOL);
+  g_assert_cmpuint (r[2].skipped, ==, 0);
+  g_assert_cmpuint (r[2].checked, ==, 5);
 }
 
 /* Each op is checked at the point backprop used. Here the ReLU input is
@@ -727,7 +743,7 @@ test_gradcheck_clean_inputs (void)
 {
   nn_gradcheck_op r[3];
 
-  check_kink_model (4.0f, -3.998f, r);
+  check_kink_model (4.0f, -3.998f, FALSE, r);
   g_assert_cmpfloat (r[0].input_error, >, 0.1);
   g_assert_cmpfloat (r[0].param_error, <, GRADCHECK_TOL);
   g_assert_cmpfloat (r[1].max_error, <, GRADCHECK_TOL);
