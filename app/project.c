@@ -1319,7 +1319,9 @@ bp_project_parse (const char  *json_path,
       g_set_error (error, BP_PROJECT_ERROR, BP_PROJECT_ERROR_FORMAT, "%s:%s", json_path, msg);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* An empty text parses to no root at all. */
+  if (json_parser_get_root (parser) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, BP_PROJECT_ERROR, BP_PROJECT_ERROR_FORMAT, "%s: not a Backprop "
                    "project (the top level is not a JSON object)", json_path);

@@ -314,7 +314,9 @@ bp_safetensors_parse (const char    *name,
         msg += strlen ("<data>:");
       return fail (error, name, "the header is not valid JSON: %s", msg), NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* An empty text parses to no root at all. */
+  if (json_parser_get_root (parser) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return fail (error, name, "the header is not a JSON object"), NULL;
   root = json_node_get_object (json_parser_get_root (parser));
   data = bytes + 8 + header_len;
@@ -324,18 +326,25 @@ bp_safetensors_parse (const char    *name,
   for (GList *l = members; l != NULL; l = l->next)
     {
       const char *key = l->data;
+      JsonNode *node = json_object_get_member (root, key);
       Entry entry = { 0 };
 
+      /* A name with an escaped NUL reaches us cut short and finds nothing. */
+      if (node == NULL)
+        {
+          fail (error, name, "a tensor name holds a NUL character");
+          goto out;
+        }
       if (strcmp (key, "__metadata__") == 0)
         {
-          if (!JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, key)))
+          if (!JSON_NODE_HOLDS_OBJECT (node))
             {
               fail (error, name, "__metadata__ is not an object");
               goto out;
             }
           continue;
         }
-      if (!parse_entry (name, key, json_object_get_member (root, key), data_len, &entry, error))
+      if (!parse_entry (name, key, node, data_len, &entry, error))
         goto out;
       g_array_append_val (entries, entry);
     }

@@ -314,6 +314,21 @@ test_bad_weights (void)
   nn_model_free (m);
 }
 
+/* Inputs the fuzzers found: an empty JSON text has no root at all. */
+static void
+test_empty_texts (void)
+{
+  static const guint8 empty_header[8] = { 0 };
+  g_autoptr (GError) e1 = NULL;
+  g_autoptr (GError) e2 = NULL;
+
+  g_assert_null (bp_safetensors_parse ("w.safetensors", empty_header, 8, &e1));
+  g_assert_cmpstr (e1->message, ==, "w.safetensors: the header is not a JSON object");
+  g_assert_null (bp_project_parse ("p.json", "", 0, &e2));
+  g_assert_cmpstr (e2->message, ==, "p.json: not a Backprop project (the top level is not a "
+                   "JSON object)");
+}
+
 /* The good project reads, and its weights file resolves beside it. */
 static void
 test_good_project (void)
@@ -342,5 +357,6 @@ main (int    argc,
   g_test_add_func ("/app/project/good", test_good_project);
   g_test_add_func ("/app/project/bad", test_bad_projects);
   g_test_add_func ("/app/project/bad-weights", test_bad_weights);
+  g_test_add_func ("/app/project/empty-texts", test_empty_texts);
   return g_test_run ();
 }
