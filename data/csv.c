@@ -345,6 +345,10 @@ end_field (csv_reader  *r,
   return true;
 }
 
+/* A quoted field from its opening quote at @open: a doubled quote stands
+ * for one, delimiters and line ends are text (a newline still counts as a
+ * line), and only blanks may follow the closing quote. Cells with doubled
+ * quotes are copied to the scratch buffer; the others point into the text. */
 static nn_status
 read_quoted (csv_reader *r,
              csv_cell   *cell,
