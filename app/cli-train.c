@@ -83,7 +83,7 @@ on_epoch_cb (const nn_epoch_report *r,
              void                  *user)
 {
   RunContext *ctx = user;
-  BpEpochRecord rec = {
+  BpRunEpoch rec = {
     .epoch = r->epoch, .train_loss = r->train_loss, .train_accuracy = r->train_accuracy,
     .val_loss = r->val_loss, .val_accuracy = r->val_accuracy, .lr = r->lr,
     .samples_per_s = r->samples_per_s, .seconds = r->seconds,

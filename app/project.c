@@ -18,7 +18,7 @@ bp_project_new (void)
   nn_data_source_init (&p->data);
   nn_model_spec_init (&p->spec);
   p->training = nn_trainer_params_default ();
-  p->history = g_array_new (FALSE, TRUE, sizeof (BpEpochRecord));
+  p->history = g_array_new (FALSE, TRUE, sizeof (BpRunEpoch));
   p->test_loss = p->test_accuracy = p->test_macro_f1 = NAN;
   p->test_mse = p->test_mae = p->test_r2 = NAN;
   return p;
@@ -516,7 +516,7 @@ build_run (BpJsonWriter    *b,
   bp_json_begin_array (b);
   for (guint i = 0; i < p->history->len; i++)
     {
-      const BpEpochRecord *r = &g_array_index (p->history, BpEpochRecord, i);
+      const BpRunEpoch *r = &g_array_index (p->history, BpRunEpoch, i);
 
       bp_json_begin_object (b);
       add_int (b, "epoch", r->epoch);
@@ -1248,7 +1248,7 @@ read_run (Reader     *r,
     {
       JsonNode *e = json_array_get_element (json_node_get_array (n), i);
       g_autofree char *path = g_strdup_printf ("run.history[%u]", i);
-      BpEpochRecord rec;
+      BpRunEpoch rec;
       JsonObject *eo;
 
       if (!JSON_NODE_HOLDS_OBJECT (e))

@@ -35,7 +35,7 @@ typedef struct
   double lr;
   double samples_per_s;
   double seconds;
-} BpEpochRecord;
+} BpRunEpoch;
 
 /* What a project file holds: how to get the data and prepare them, the
  * model, the training settings, what the data turned out to be (classes,
@@ -66,7 +66,7 @@ typedef struct
   double            test_mse;       /* regression */
   double            test_mae;
   double            test_r2;
-  GArray           *history;        /* of BpEpochRecord */
+  GArray           *history;        /* of BpRunEpoch */
 
   char             *weights;        /* the weights file a loaded project names, or NULL */
 } BpProject;

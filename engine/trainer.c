@@ -681,11 +681,27 @@ update_op_cb (size_t  op,
   update_segments (t, t->seg_first[op], t->seg_count[op]);
 }
 
+/* Fewer bins for few values, so 64 weights do not make 64 spikes: at
+ * least 8 values a bin on average, at least 10 bins, at most the bins
+ * asked for. */
+static void
+fill_one (nn_histogram *h,
+          size_t        max_bins,
+          const float  *x,
+          size_t        n)
+{
+  size_t bins = n / 8 > 10 ? n / 8 : 10;
+
+  h->bins = bins < max_bins ? bins : max_bins;
+  nn_histogram_fill (h, x, n);
+}
+
 static void
 fill_histograms (nn_trainer *t,
                  size_t      rows)
 {
   nn_model *m = t->model;
+  size_t bins = t->p.histogram_bins;
 
   for (size_t i = 0; i < nn_model_n_ops (m); i++)
     {
@@ -693,12 +709,12 @@ fill_histograms (nn_trainer *t,
 
       if (op->n_weights > 0)
         {
-          nn_histogram_fill (&t->hist[HIST_WEIGHT][i], nn_model_params (m) + op->param_offset,
-                             op->n_weights);
-          nn_histogram_fill (&t->hist[HIST_GRAD][i], nn_model_grads (m) + op->param_offset,
-                             op->n_weights);
+          fill_one (&t->hist[HIST_WEIGHT][i], bins, nn_model_params (m) + op->param_offset,
+                    op->n_weights);
+          fill_one (&t->hist[HIST_GRAD][i], bins, nn_model_grads (m) + op->param_offset,
+                    op->n_weights);
         }
-      nn_histogram_fill (&t->hist[HIST_ACT][i], nn_model_activation (m, i), rows * op->out);
+      fill_one (&t->hist[HIST_ACT][i], bins, nn_model_activation (m, i), rows * op->out);
     }
 }
 

@@ -28,7 +28,7 @@ typedef struct
   bool                stats;            /* activation statistics in every step report, and
                                          * histograms */
   int                 histogram_every;  /* steps between histograms (0: only at epoch ends) */
-  size_t              histogram_bins;
+  size_t              histogram_bins;   /* at most; a tensor of n values gets n/8 (≥ 10) */
   double              divergence_factor;  /* a batch loss above this × the first step's
                                            * loss counts as divergence (0: only a
                                            * non-finite one) */

@@ -43,7 +43,7 @@ test_round_trip (void)
   g_autofree char *weights = g_build_filename (dir, "run.safetensors", NULL);
   const float offset[] = { 0.1f, -3.25e-7f, 12345.678f }, factor[] = { 1.0f / 3, 2.5f, 7e-3f };
   const float means[] = { 0.3f, 1e-20f, -2.0f };
-  BpEpochRecord rec = { 1, 0.9, 0.5, 1.1, NAN, 1e-3, 1234.5, 0.25 };
+  BpRunEpoch rec = { 1, 0.9, 0.5, 1.1, NAN, 1e-3, 1234.5, 0.25 };
   nn_model *m, *m2;
 
   g_assert_cmpint (nn_data_source_set (&p->data, "/data/housing θ.csv", NULL), ==, NN_OK);
@@ -157,8 +157,8 @@ test_round_trip (void)
   g_assert_cmpint (q->best_epoch, ==, 5);
   g_assert_cmpfloat (q->test_accuracy, ==, 0.875);
   g_assert_cmpuint (q->history->len, ==, 1);
-  g_assert_cmpfloat (g_array_index (q->history, BpEpochRecord, 0).train_loss, ==, 0.9);
-  g_assert_true (isnan (g_array_index (q->history, BpEpochRecord, 0).val_accuracy));
+  g_assert_cmpfloat (g_array_index (q->history, BpRunEpoch, 0).train_loss, ==, 0.9);
+  g_assert_true (isnan (g_array_index (q->history, BpRunEpoch, 0).val_accuracy));
   g_assert_cmpstr (q->weights, ==, weights);
 
   /* The weights, batch-norm statistics included, read back bit for bit. */

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "data-panel.h"
+#include "histogram-plot.h"
+#include "layer-editor.h"
+#include "line-plot.h"
+#include "training-panel.h"
+#include "window.h"
+
+G_BEGIN_DECLS
+
+/* The newest histograms of every op, kept so the layer selector can show
+ * any layer's history. */
+typedef struct
+{
+  guint64       step;
+  guint         n_ops;
+  nn_histogram *hist[3];   /* weights, gradients, activations: [n_ops] each */
+} BpHistogramSet;
+
+struct _BpWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  /* Template children. */
+  GtkLabel          *title_label;
+  GtkLabel          *subtitle_label;
+  GtkButton         *start_button;
+  GtkRevealer       *banner;
+  GtkWidget         *banner_box;
+  GtkLabel          *banner_label;
+  GtkStack          *side_stack;
+  GtkStack          *plot_stack;
+  BpDataPanel       *data_panel;
+  BpLayerEditor     *layer_editor;
+  BpTrainingPanel   *training_panel;
+  GtkBox            *curves_page;
+  GtkBox            *gradients_page;
+  GtkBox            *histograms_page;
+  GtkDropDown       *x_mode;
+  GtkToggleButton   *log_y;
+  GtkScale          *smoothing;
+  GtkDropDown       *hist_layer;
+  GtkStringList     *hist_layers;
+  GtkLabel          *status_label;
+  GtkProgressBar    *progress;
+  GtkLabel          *speed_label;
+  GtkLabel          *eta_label;
+
+  /* Plots, made in code. */
+  BpLinePlot        *loss_plot;
+  BpLinePlot        *accuracy_plot;
+  BpLinePlot        *grad_plot;
+  BpLinePlot        *ratio_plot;
+  BpHistogramPlot   *hist_plot[3];
+  guint             *grad_series;     /* [n_ops]: series of each op with parameters, or G_MAXUINT */
+  guint              n_grad_series;
+  guint             *hist_ops;        /* the op of each entry of the layer selector */
+
+  BpSession         *session;
+  GArray            *history;         /* nn_epoch_report of this run */
+  GPtrArray         *hist_sets;       /* BpHistogramSet, oldest first */
+  gboolean           stale;           /* settings changed since the model was built */
+  float             *pending_weights; /* from a project, for the next model */
+  gsize              n_pending_weights;
+  float             *pending_buffers;
+  gsize              n_pending_buffers;
+  gint64             run_started;     /* monotonic µs of the first step of this run */
+  guint64            run_first_step;
+  double             last_rate;       /* samples/s of the last epoch */
+};
+
+/* window-plots.c */
+void bp_window_plots_init (BpWindow *self);
+void bp_window_plots_reset (BpWindow *self);
+void bp_window_plots_add_step (BpWindow           *self,
+                               const BpStepRecord *record);
+void bp_window_plots_add_epoch (BpWindow              *self,
+                                const nn_epoch_report *report,
+                                guint64                step);
+void bp_window_plots_update_mode (BpWindow *self);
+void bp_window_plots_show_layer (BpWindow *self);
+void bp_histogram_set_free (BpHistogramSet *set);
+
+G_END_DECLS
