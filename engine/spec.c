@@ -208,8 +208,14 @@ nn_model_spec_format_layers (const nn_model_spec *spec,
           snprintf (item, sizeof item, "%s", nn_activation_name (l->activation));
           break;
         case NN_LAYER_DROPOUT:
-          /* %.9g prints every float exactly enough to read it back. */
-          snprintf (item, sizeof item, "dropout:%.9g", (double) l->rate);
+          /* The fewest digits that read back to the same float (0.1, not
+           * 0.100000001); 9 always do. */
+          for (int digits = 1; digits <= 9; digits++)
+            {
+              snprintf (item, sizeof item, "dropout:%.*g", digits, (double) l->rate);
+              if ((float) strtod (item + 8, NULL) == l->rate)
+                break;
+            }
           break;
         case NN_LAYER_BATCHNORM:
         case NN_LAYER_COUNT:

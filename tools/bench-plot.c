@@ -8,10 +8,8 @@
  * times (default 60) after two warm-up draws, and prints the median and
  * the fastest and slowest time: raw, with smoothing 0.6 (the raw curve
  * faint behind the smoothed one), and on a log y axis. Needs a display
- * (GTK styles the widget): run it under xvfb-run. Built by hand:
- *   gcc -O2 -std=gnu17 -Iui -Iengine tools/bench-plot.c ui/plot-axis.c \
- *     ui/plot.c ui/line-plot.c $(pkg-config --cflags --libs gtk4) -lm \
- *     -o /tmp/bench-plot */
+ * (GTK styles the widget): run it under xvfb-run. Built by Meson as
+ * build/…/tools/bench-plot; tools/bench runs it. */
 #include <gtk/gtk.h>
 #include <math.h>
 #include <stdio.h>

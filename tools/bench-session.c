@@ -19,10 +19,7 @@
  * swayed by one lucky epoch. Each round also prints both sides' whole
  * runs, and how busy the session kept the main thread.
  *
- * Not built by Meson; build it from the top folder with
- *   gcc -O2 -std=gnu17 -fopenmp-simd -fno-math-errno -Iengine -Idata -Iui \
- *     tools/bench-session.c ui/data.c ui/session.c data/[a-z]*.c engine/[a-z]*.c \
- *     $(pkg-config --cflags --libs gio-2.0 openblas zlib) -lm -o bench-session */
+ * Built by Meson as build/…/tools/bench-session. */
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -299,10 +299,6 @@ bp_window_plots_add_step (BpWindow           *self,
         bp_line_plot_append (self->grad_plot, self->grad_series[i], x, r->ops[i].grad_norm);
         bp_line_plot_append (self->ratio_plot, self->grad_series[i], x, r->ops[i].update_ratio);
       }
-  bp_plot_data_changed (BP_PLOT (self->loss_plot));
-  bp_plot_data_changed (BP_PLOT (self->grad_plot));
-  bp_plot_data_changed (BP_PLOT (self->ratio_plot));
-
   if (r->has_histograms)
     {
       BpHistogramSet *set = copy_histograms (r);
@@ -334,8 +330,18 @@ bp_window_plots_add_epoch (BpWindow              *self,
       bp_line_plot_append (self->accuracy_plot, SERIES_STEP_VAL, s, r->val_accuracy);
       bp_line_plot_append (self->accuracy_plot, SERIES_EPOCH_VAL, e, r->val_accuracy);
     }
+}
+
+/* Redraws the curves with whatever arrived; the window calls this a few
+ * times a second while training rather than after every step, so drawing
+ * never takes the cores the worker trains on. */
+void
+bp_window_plots_refresh (BpWindow *self)
+{
   bp_plot_data_changed (BP_PLOT (self->loss_plot));
   bp_plot_data_changed (BP_PLOT (self->accuracy_plot));
+  bp_plot_data_changed (BP_PLOT (self->grad_plot));
+  bp_plot_data_changed (BP_PLOT (self->ratio_plot));
 }
 
 void

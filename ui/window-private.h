@@ -66,6 +66,9 @@ struct _BpWindow
   gsize              n_pending_weights;
   float             *pending_buffers;
   gsize              n_pending_buffers;
+  guint              refresh_id;      /* the 10 Hz refresh of plots and status while training */
+  gboolean           dirty;           /* records arrived since the last refresh */
+  double             shown_lr;
   gint64             run_started;     /* monotonic µs of the first step of this run */
   guint64            run_first_step;
   double             last_rate;       /* samples/s of the last epoch */
@@ -80,6 +83,7 @@ void bp_window_plots_add_epoch (BpWindow              *self,
                                 const nn_epoch_report *report,
                                 guint64                step);
 void bp_window_plots_update_mode (BpWindow *self);
+void bp_window_plots_refresh (BpWindow *self);
 void bp_window_plots_show_layer (BpWindow *self);
 void bp_histogram_set_free (BpHistogramSet *set);
 

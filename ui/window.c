@@ -11,6 +11,7 @@ G_DEFINE_FINAL_TYPE (BpWindow, bp_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static void update_actions (BpWindow *self);
 static void update_status (BpWindow *self);
+static void refresh (BpWindow *self);
 
 /* ---- Settings and the model -------------------------------------------- */
 
@@ -251,8 +252,48 @@ state_changed_cb (BpWindow *self)
     }
   if (state != BP_SESSION_RUNNING && state != BP_SESSION_PAUSED)
     self->run_started = 0;
+  /* Whatever arrived shows now, not at the next tick. */
+  if (self->dirty)
+    refresh (self);
   update_actions (self);
   update_status (self);
+}
+
+/* Ten times a second at most, the plots, the status line and the rate
+ * shown catch up with the records that arrived: redrawing after every
+ * one of thousands of steps a second would take the cores the worker
+ * trains on. */
+#define REFRESH_MS 100
+
+static void
+refresh (BpWindow *self)
+{
+  self->dirty = FALSE;
+  bp_window_plots_refresh (self);
+  bp_training_panel_show_lr (self->training_panel, self->shown_lr);
+  update_status (self);
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  BpWindow *self = user_data;
+
+  if (!self->dirty)
+    {
+      self->refresh_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  refresh (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+mark_dirty (BpWindow *self)
+{
+  self->dirty = TRUE;
+  if (self->refresh_id == 0)
+    self->refresh_id = g_timeout_add (REFRESH_MS, refresh_cb, self);
 }
 
 static void
@@ -260,8 +301,8 @@ step_cb (BpWindow           *self,
          const BpStepRecord *record)
 {
   bp_window_plots_add_step (self, record);
-  bp_training_panel_show_lr (self->training_panel, record->lr);
-  update_status (self);
+  self->shown_lr = record->lr;
+  mark_dirty (self);
 }
 
 static void
@@ -274,7 +315,7 @@ epoch_cb (BpWindow            *self,
   g_array_append_val (self->history, r);
   self->last_rate = r.samples_per_s;
   bp_window_plots_add_epoch (self, &record->report, bp_session_get_step (self->session));
-  update_status (self);
+  mark_dirty (self);
 }
 
 /* ---- The status line --------------------------------------------------- */
@@ -469,6 +510,7 @@ bp_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->session, self);
       bp_session_stop (self->session);
     }
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_WINDOW);
   G_OBJECT_CLASS (bp_window_parent_class)->dispose (object);

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window as a person uses it: it opens on the spiral, Start trains
+ * while the main loop stays responsive and the loss comes down, and a run
+ * under way is stopped and its worker joined before the window goes —
+ * after asking. Saving a project from the window and opening it again
+ * gives the same settings and weights. */
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "application.h"
+#include "project.h"
+#include "ui-test-private.h"
+#include "window-private.h"
+
+#define TIMEOUT_S 60.0
+
+static gboolean
+state_is (BpWindow       *window,
+          BpSessionState  state)
+{
+  return bp_session_get_state (bp_window_get_session (window)) == state;
+}
+
+/* Iterates the main loop until the session reaches @state. */
+static gboolean
+wait_state (BpWindow       *window,
+            BpSessionState  state)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (TIMEOUT_S * G_USEC_PER_SEC);
+
+  while (!state_is (window, state) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return state_is (window, state);
+}
+
+static guint
+count_workers (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+  guint n = 0;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *comm = NULL;
+
+      if (g_file_get_contents (path, &comm, NULL, NULL) && g_str_has_prefix (comm, "bp-session"))
+        n++;
+    }
+  return n;
+}
+
+static void
+assert_no_worker (void)
+{
+  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+  while (count_workers () > 0 && g_get_monotonic_time () < end)
+    g_usleep (1000);
+  g_assert_cmpuint (count_workers (), ==, 0);
+}
+
+/* Records the longest gap between ticks of a 10 ms timeout: how long the
+ * main loop was ever kept from running. */
+typedef struct
+{
+  gint64 last;
+  gint64 longest;
+} Pulse;
+
+static gboolean
+pulse_cb (gpointer user_data)
+{
+  Pulse *p = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (p->last > 0)
+    p->longest = MAX (p->longest, now - p->last);
+  p->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static double
+mean (const double *y,
+      gsize         n)
+{
+  double s = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    s += y[i];
+  return s / (double) n;
+}
+
+/* The scenario of the issue: open the window, start training on the
+ * spiral, and after 2 seconds find loss points that go down and a main
+ * loop that kept answering. */
+static void
+test_train_spiral (void)
+{
+  BpWindow *window = bp_window_new (NULL);
+  Pulse pulse = { 0 };
+  const double *x, *y;
+  guint source;
+  gsize n;
+
+  gtk_window_present (GTK_WINDOW (window));
+  /* The window opens on the spiral and builds the model once loaded. */
+  g_assert_true (wait_state (window, BP_SESSION_READY));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.start-pause", NULL));
+
+  source = g_timeout_add (10, pulse_cb, &pulse);
+  bp_test_spin (2000);
+  g_source_remove (source);
+
+  n = bp_line_plot_get_points (window->loss_plot, 0, &x, &y);
+  g_test_message ("%" G_GSIZE_FORMAT " loss points; longest main-loop gap %.1f ms", n,
+                  (double) pulse.longest / 1000.0);
+  g_assert_cmpuint (n, >=, 100);
+  for (gsize i = 1; i < n; i++)
+    g_assert_cmpfloat (x[i], >, x[i - 1]);
+  /* The last tenth of the batch losses well under the first tenth. */
+  g_assert_cmpfloat (mean (y + n - n / 10, n / 10), <, 0.7 * mean (y, n / 10));
+  /* Responsive: never more than a quarter second without the main loop. */
+  g_assert_cmpint (pulse.longest, <, 250000);
+
+  /* The gradient plot has one series per layer with parameters. */
+  g_assert_cmpuint (bp_line_plot_get_n_series (window->grad_plot), ==, 3);
+  g_assert_cmpuint (bp_line_plot_get_points (window->grad_plot, 0, &x, &y), >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+  assert_no_worker ();
+}
+
+/* Pause stops the steps; Step takes exactly one; Stop joins the worker. */
+static void
+test_pause_step_stop (void)
+{
+  BpWindow *window = bp_window_new (NULL);
+  BpSession *session = bp_window_get_session (window);
+  guint64 before;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_state (window, BP_SESSION_READY));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start-pause", NULL);
+  g_assert_true (wait_state (window, BP_SESSION_RUNNING));
+  g_assert_true (bp_window_is_training (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start-pause", NULL);
+  g_assert_true (wait_state (window, BP_SESSION_PAUSED));
+  before = bp_session_get_step (session);
+  bp_test_spin (200);
+  g_assert_cmpuint (bp_session_get_step (session), ==, before);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.step", NULL);
+  bp_test_spin (300);
+  g_assert_true (wait_state (window, BP_SESSION_PAUSED));
+  g_assert_cmpuint (bp_session_get_step (session), ==, before + 1);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_true (state_is (window, BP_SESSION_READY));
+  g_assert_false (bp_window_is_training (window));
+  assert_no_worker ();
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Closing while a run goes on asks first; Cancel keeps it, accepting
+ * stops and joins the worker and closes. */
+static void
+test_close_asks (void)
+{
+  BpWindow *window = bp_window_new (NULL);
+  g_autoptr (GtkWindow) dialog = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint before;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_state (window, BP_SESSION_READY));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start-pause", NULL);
+  g_assert_true (wait_state (window, BP_SESSION_RUNNING));
+
+  g_object_ref (window);
+  before = g_list_model_get_n_items (toplevels);
+  gtk_window_close (GTK_WINDOW (window));
+  bp_test_spin (100);
+  /* Still there, with a question beside it. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, before + 1);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      GtkWindow *w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_MESSAGE_DIALOG (w))
+        dialog = w;
+      else
+        g_object_unref (w);
+    }
+  g_assert_nonnull (dialog);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  bp_test_spin (100);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  assert_no_worker ();
+  /* The dialog names the window as its parent: let it go first. */
+  g_clear_object (&dialog);
+  g_object_unref (window);
+}
+
+/* Settings in, a project file out and back in: the same layers, training
+ * settings and data source, and the weights trained. */
+static void
+test_save_and_open (void)
+{
+  g_autoptr (BpApplication) app = bp_application_new ();
+  g_autofree char *dir = g_dir_make_tmp ("bp-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "run.json", NULL);
+  g_autofree char *weights_path = g_build_filename (dir, "run.safetensors", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpProject) project = NULL;
+  nn_trainer_params params = nn_trainer_params_default ();
+  nn_data_source source, shown_source;
+  nn_model_spec spec, shown_spec;
+  nn_trainer_params shown_params;
+  g_autofree float *trained = NULL;
+  BpWindow *window, *second;
+  char a[256], b[256];
+  gsize n_params;
+
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  window = bp_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (window));
+
+  nn_data_source_init (&source);
+  g_assert_cmpint (nn_data_source_set (&source, "moons", NULL), ==, NN_OK);
+  source.generate.samples = 300;
+  nn_model_spec_init (&spec);
+  spec.inputs = 2;
+  nn_model_spec_parse_layers (&spec, "dense:16:tanh,dropout:0.1,dense:2", NULL);
+  params.opt = nn_optimizer_params_default (NN_OPT_MOMENTUM);
+  params.opt.lr = 0.05;
+  params.epochs = 5;
+  params.batch = 16;
+  bp_window_load (window, &source, &spec, &params, NULL, 0, NULL, 0, "moons");
+  g_assert_true (wait_state (window, BP_SESSION_READY));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start-pause", NULL);
+  g_assert_true (wait_state (window, BP_SESSION_FINISHED));
+  n_params = nn_model_n_params (bp_session_get_model (bp_window_get_session (window)));
+  trained = g_memdup2 (nn_model_params (bp_session_get_model (bp_window_get_session (window))),
+                       n_params * sizeof (float));
+
+  g_assert_true (bp_application_save_project (app, GTK_WINDOW (window), file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (weights_path, G_FILE_TEST_EXISTS));
+  project = bp_project_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (project->data.name, ==, "moons");
+  g_assert_cmpuint (project->data.generate.samples, ==, 300);
+  g_assert_cmpint (project->training.opt.kind, ==, NN_OPT_MOMENTUM);
+  g_assert_cmpfloat (project->training.opt.lr, ==, 0.05);
+  g_assert_cmpint (project->training.epochs, ==, 5);
+  g_assert_cmpstr (project->run_state, ==, "finished");
+  g_assert_cmpuint (project->history->len, ==, 5);
+  g_assert_cmpfloat (project->test_accuracy, >, 0.5);
+  nn_model_spec_format_layers (&project->spec, a, sizeof a);
+  g_assert_cmpstr (a, ==, "dense:16:tanh,dropout:0.1,dense:2");
+
+  /* Open it in a new window: the settings come back, and once the data
+   * have loaded the model starts from the saved weights. */
+  second = bp_window_new (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (second));
+  bp_application_open_project (app, file, GTK_WINDOW (second));
+  g_assert_true (wait_state (second, BP_SESSION_READY));
+  bp_test_spin (400);
+  g_assert_true (wait_state (second, BP_SESSION_READY));
+  bp_window_get_settings (second, &shown_source, &shown_spec, &shown_params);
+  g_assert_cmpstr (shown_source.name, ==, "moons");
+  g_assert_cmpuint (shown_source.generate.samples, ==, 300);
+  nn_model_spec_format_layers (&shown_spec, b, sizeof b);
+  g_assert_cmpstr (b, ==, a);
+  g_assert_cmpint (shown_params.opt.kind, ==, NN_OPT_MOMENTUM);
+  g_assert_cmpfloat (shown_params.opt.lr, ==, 0.05);
+  g_assert_cmpmem (nn_model_params (bp_session_get_model (bp_window_get_session (second))),
+                   n_params * sizeof (float), trained, n_params * sizeof (float));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (second)), ==, "run — Backprop");
+
+  gtk_window_destroy (GTK_WINDOW (second));
+  gtk_window_destroy (GTK_WINDOW (window));
+  assert_no_worker ();
+  g_remove (path);
+  g_remove (weights_path);
+  g_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  if (!bp_test_init_gtk (&argc, &argv))
+    {
+      g_test_skip ("no display");
+      return g_test_run ();
+    }
+  g_test_add_func ("/ui/window/train-spiral", test_train_spiral);
+  g_test_add_func ("/ui/window/pause-step-stop", test_pause_step_stop);
+  g_test_add_func ("/ui/window/close-asks", test_close_asks);
+  g_test_add_func ("/ui/window/save-and-open", test_save_and_open);
+  return g_test_run ();
+}
