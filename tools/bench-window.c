@@ -6,7 +6,7 @@
  * gradient and histogram plots fed live — and prints the training
  * samples/s of each and their ratio, for tools/bench:
  *
- *   bench-window [ROUNDS [EPOCHS]]      (under a display, e.g. xvfb-run)
+ *   bench-window [ROUNDS [EPOCHS [THREADS]]]   (under a display, e.g. xvfb-run)
  *
  * Rounds alternate the two; each side's rate is the median of its epochs
  * after the first (thread start, caches), best over the rounds, as other
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "gemm.h"
 #include "trainer.h"
 #include "window-private.h"
 
@@ -105,7 +106,8 @@ wait_state (BpSession      *session,
 static double
 run_window (const nn_data_source    *source,
             const nn_model_spec     *spec,
-            const nn_trainer_params *params)
+            const nn_trainer_params *params,
+            int                      threads)
 {
   BpWindow *window = bp_window_new (NULL);
   BpSession *session = bp_window_get_session (window);
@@ -114,6 +116,8 @@ run_window (const nn_data_source    *source,
   gtk_window_set_default_size (GTK_WINDOW (window), 1360, 860);
   gtk_window_present (GTK_WINDOW (window));
   bp_window_load (window, source, spec, params, NULL, 0, NULL, 0, "bench");
+  /* The training panel's thread count is what the window trains with. */
+  bp_training_panel_set_params (window->training_panel, params, spec->loss, threads);
   if (!wait_state (session, BP_SESSION_READY, 120.0))
     g_error ("the window did not build the model");
   g_signal_connect (session, "epoch", G_CALLBACK (window_epoch_cb), &rates);
@@ -130,6 +134,7 @@ main (int    argc,
 {
   int rounds = argc > 1 ? atoi (argv[1]) : 2;
   int epochs = argc > 2 ? atoi (argv[2]) : 3;
+  int threads = argc > 3 ? atoi (argv[3]) : (int) g_get_num_processors ();
   nn_trainer_params params = nn_trainer_params_default ();
   g_autoptr (GError) error = NULL;
   g_autoptr (BpData) data = NULL;
@@ -139,7 +144,7 @@ main (int    argc,
 
   gtk_init ();
   if (epochs < 2 || epochs > MAX_EPOCHS || rounds < 1)
-    return fprintf (stderr, "usage: bench-window [ROUNDS [EPOCHS ≥ 2]]\n"), 2;
+    return fprintf (stderr, "usage: bench-window [ROUNDS [EPOCHS ≥ 2 [THREADS]]]\n"), 2;
   nn_data_source_init (&source);
   if (nn_data_source_set (&source, "fashion-mnist", NULL) != NN_OK
       || (data = bp_data_load (&source, NULL)) == NULL)
@@ -156,8 +161,9 @@ main (int    argc,
 
   for (int r = 0; r < rounds; r++)
     {
+      nn_gemm_set_threads (threads);
       headless = MAX (headless, run_headless (data, &spec, &params));
-      windowed = MAX (windowed, run_window (&source, &spec, &params));
+      windowed = MAX (windowed, run_window (&source, &spec, &params, threads));
     }
   printf ("%.0f %.0f\n", headless, windowed);
   return 0;

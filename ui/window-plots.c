@@ -164,6 +164,10 @@ bp_window_plots_init (BpWindow *self)
   self->ratio_plot = bp_line_plot_new ();
   bp_plot_set_log_y (BP_PLOT (self->grad_plot), TRUE);
   bp_plot_set_log_y (BP_PLOT (self->ratio_plot), TRUE);
+  /* Per-batch norms scatter over a decade; the trend per layer is what
+   * tells vanishing or exploding gradients apart. */
+  bp_line_plot_set_smoothing (self->grad_plot, 0.9);
+  bp_line_plot_set_smoothing (self->ratio_plot, 0.9);
   bp_plot_set_labels (BP_PLOT (self->grad_plot), _("step"), _("‖∂L/∂θ‖"));
   bp_plot_set_labels (BP_PLOT (self->ratio_plot), _("step"), _("‖Δθ‖ / ‖θ‖"));
   add_plot (self->gradients_page, BP_PLOT (self->grad_plot), _("Gradient norm per layer"));
