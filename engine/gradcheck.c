@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "gradcheck.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -23,14 +24,27 @@ typedef struct
   nn_loss        loss;
   double         eps;
   uint8_t       *signs;     /* [Σ rows × inputs of the kinked ops], or NULL: no kinks */
+  double         resolution;
   size_t         checked;
   size_t         skipped;
+  size_t         unresolved;
 } check_ctx;
 
 static bool
 kinked (const nn_op *op)
 {
   return op->kind == NN_OP_ACTIVATION && (op->act == NN_ACT_RELU || op->act == NN_ACT_LEAKY_RELU);
+}
+
+nn_gradcheck_verdict
+nn_gradcheck_judge (const nn_gradcheck_op *r,
+                    double                 tolerance)
+{
+  if (r->max_error > tolerance)
+    return NN_GRADCHECK_FAIL;
+  if (r->checked == 0)
+    return NN_GRADCHECK_NONE;
+  return r->unresolved == r->checked ? NN_GRADCHECK_UNRESOLVED : NN_GRADCHECK_PASS;
 }
 
 /* Records (@compare false) or compares with the record (@compare true) on
@@ -115,14 +129,38 @@ check_array (check_ctx   *c,
         }
       /* The step actually taken, after rounding to float. */
       numeric = (plus - minus) / ((double) (saved + (float) c->eps) - (saved - (float) c->eps));
-      worst = fmax (worst, fabs (numeric - analytic[i]));
+      worst = fmax (worst, fabs (numeric - analytic[i]) - c->resolution);
       scale = fmax (scale, fmax (fabs (numeric), fabs (analytic[i])));
+      if (fabs (numeric) <= c->resolution && fabs (analytic[i]) <= c->resolution)
+        c->unresolved++;
       checked++;
     }
   c->checked += checked;
   if (checked == 0)
     return NAN;
+  scale = fmax (scale, c->resolution);
   return scale > 0.0 ? worst / scale : 0.0;
+}
+
+/* The rounding noise of the loss at the point back-propagation saw, from
+ * the activations and gradients it left, added to @sum, the output's share
+ * (see nn_gradcheck_op). */
+static double
+loss_noise (nn_model    *m,
+            size_t       n,
+            double       sum)
+{
+  size_t n_ops = nn_model_n_ops (m);
+
+  for (size_t i = 1; i < n_ops; i++)
+    {
+      const float *a = nn_model_activation (m, i - 1), *g = nn_model_input_grad (m, i);
+
+      if (g != NULL)
+        for (size_t j = 0; j < n * nn_model_op (m, i)->in; j++)
+          sum += ((double) a[j] * g[j]) * ((double) a[j] * g[j]);
+    }
+  return 4.0 * FLT_EPSILON * sqrt (sum);
 }
 
 nn_status
@@ -142,6 +180,8 @@ nn_gradcheck (nn_model                  *m,
     .loss = nn_model_get_spec (m)->loss, .eps = p->eps,
   };
   float *grads = NULL, *in_grads = NULL, *input = NULL, *buffers = NULL;
+  const float *output;
+  double output_noise = 0.0;
   size_t *in_offset = NULL, kink_count = 0;
   bool have_input0;
   nn_rng rng;
@@ -189,9 +229,17 @@ nn_gradcheck (nn_model                  *m,
   /* Back-propagation, keeping every gradient it produced. */
   nn_rng_seed (&rng, p->seed);
   nn_model_set_input_grad (m, true);
-  nn_loss_compute (c.loss, nn_model_forward (m, x, n, NN_MODE_TRAIN, &rng), n, k, classes,
-                   targets, nn_model_output_grad (m), NULL);
+  output = nn_model_forward (m, x, n, NN_MODE_TRAIN, &rng);
+  nn_loss_compute (c.loss, output, n, k, classes, targets, nn_model_output_grad (m), NULL);
+  /* The output's share of the noise, before backward reuses its gradient. */
+  for (size_t j = 0; j < n * k; j++)
+    {
+      double t = (double) output[j] * nn_model_output_grad (m)[j];
+
+      output_noise += t * t;
+    }
   nn_model_backward (m);
+  c.resolution = loss_noise (m, n, output_noise) / p->eps;
   memcpy (grads, nn_model_grads (m), n_params * sizeof (float));
   for (size_t i = 0; i < n_ops; i++)
     {
@@ -208,7 +256,7 @@ nn_gradcheck (nn_model                  *m,
       const float *op_in = i == 0 ? x : nn_model_activation (m, i - 1);
       size_t count = n * op->in;
 
-      c.checked = c.skipped = 0;
+      c.checked = c.skipped = c.unresolved = 0;
       result[i].param_error = NAN;
       if (op->n_params > 0)
         /* A parameter perturbation is seen by every op from 0, fed the data. */
@@ -232,8 +280,10 @@ nn_gradcheck (nn_model                  *m,
         }
       /* fmax ignores a NAN operand, so this is whichever was checked. */
       result[i].max_error = fmax (result[i].param_error, result[i].input_error);
+      result[i].resolution = c.resolution;
       result[i].checked = c.checked;
       result[i].skipped = c.skipped;
+      result[i].unresolved = c.unresolved;
     }
 
   nn_model_set_input_grad (m, false);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <float.h>
 #include <glib.h>
 #include <math.h>
 #include <string.h>
@@ -650,6 +651,10 @@ test_gradcheck (gconstpointer data)
       if (!(result[i].max_error < GRADCHECK_TOL))
         g_error ("%s: layers.%zu %s has relative error %.3g", c->name, i, desc,
                  result[i].max_error);
+      /* Differences within the resolution count as agreement: here it is
+       * far below the gradients, so a wrong one would still show. */
+      g_assert_cmpint (nn_gradcheck_judge (&result[i], GRADCHECK_TOL), ==, NN_GRADCHECK_PASS);
+      g_assert_cmpfloat (result[i].resolution, <, 1e-3);
     }
   g_test_message ("%s: data drawn %d times", c->name, tries);
   nn_model_free (m);
@@ -730,6 +735,74 @@ test_gradcheck_detects_kink (void)
   g_assert_cmpfloat (r[2].max_error, <, GRADCHECK_TOL);
   g_assert_cmpuint (r[2].skipped, ==, 0);
   g_assert_cmpuint (r[2].checked, ==, 5);
+}
+
+/* The resolution in closed form: one Linear(1→1) fed x = 1 with squared
+ * error against t, so the output is o = w + b, ∂loss/∂o = 2(o − t), and the
+ * output is the only tensor the forward computes: resolution =
+ * 4 · 2⁻²³ · |o · 2(o − t)| / eps. */
+static void
+test_gradcheck_resolution (void)
+{
+  nn_model *m = build ("dense:1", 1, NN_LOSS_MSE, 1);
+  nn_gradcheck_params gp = nn_gradcheck_params_default ();
+  const float params[] = { 1.5f, 0.25f }, x = 1.0f, t = -0.5f;
+  double o = 1.75, want = 4.0 * FLT_EPSILON * fabs (o * 2.0 * (o - t)) / gp.eps;
+  nn_gradcheck_op r[1];
+
+  memcpy (nn_model_params (m), params, sizeof params);
+  gp.per_tensor = 0;
+  g_assert_cmpint (nn_gradcheck (m, &x, NULL, &t, 1, &gp, r, NULL), ==, NN_OK);
+  assert_rel (r[0].resolution, want, 1e-6);
+  g_assert_cmpuint (r[0].checked, ==, 3);
+  g_assert_cmpuint (r[0].unresolved, ==, 0);
+  g_assert_cmpint (nn_gradcheck_judge (&r[0], GRADCHECK_TOL), ==, NN_GRADCHECK_PASS);
+  /* Halving the step doubles it. */
+  gp.eps /= 2;
+  g_assert_cmpint (nn_gradcheck (m, &x, NULL, &t, 1, &gp, r, NULL), ==, NN_OK);
+  assert_rel (r[0].resolution, 2 * want, 1e-6);
+  nn_model_free (m);
+}
+
+/* Gradients that vanish below what float32 differences resolve. In a
+ * stack of nine Sigmoid layers the first layers' gradients are about 10⁻⁶
+ * while a forward pass rounds the loss by about 10⁻⁷, so a central
+ * difference over 2·10⁻³ cannot see them: compared as they are, every
+ * early layer fails by a relative error near 1. They are reported
+ * unresolved instead, and the late layers, well above the resolution, are
+ * checked and pass. */
+static void
+test_gradcheck_vanishing (void)
+{
+  nn_model *m = build ("dense:16:sigmoid,dense:16:sigmoid,dense:16:sigmoid,dense:16:sigmoid,"
+                       "dense:16:sigmoid,dense:16:sigmoid,dense:16:sigmoid,dense:16:sigmoid,"
+                       "dense:16:sigmoid,dense:3", 2, NN_LOSS_CE, 16);
+  nn_gradcheck_params gp = nn_gradcheck_params_default ();
+  size_t n_ops = nn_model_n_ops (m);
+  nn_gradcheck_op r[19];
+  float x[32];
+  int32_t y[16];
+  nn_rng rng;
+
+  g_assert_cmpuint (n_ops, ==, G_N_ELEMENTS (r));
+  nn_model_init_params (m, 1);
+  nn_rng_seed (&rng, 3);
+  for (size_t i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = (float) nn_rng_normal (&rng);
+  for (size_t i = 0; i < G_N_ELEMENTS (y); i++)
+    y[i] = (int32_t) (i % 3);
+  g_assert_cmpint (nn_gradcheck (m, x, y, NULL, 16, &gp, r, NULL), ==, NN_OK);
+  for (size_t i = 0; i < n_ops; i++)
+    {
+      g_test_message ("layers.%zu: error %.3g, %zu of %zu unresolved", i, r[i].max_error,
+                      r[i].unresolved, r[i].checked);
+      g_assert_cmpint (nn_gradcheck_judge (&r[i], GRADCHECK_TOL), !=, NN_GRADCHECK_FAIL);
+    }
+  g_assert_cmpfloat (r[0].resolution, >, 0);
+  g_assert_cmpint (nn_gradcheck_judge (&r[0], GRADCHECK_TOL), ==, NN_GRADCHECK_UNRESOLVED);
+  g_assert_cmpint (nn_gradcheck_judge (&r[n_ops - 1], GRADCHECK_TOL), ==, NN_GRADCHECK_PASS);
+  g_assert_cmpuint (r[n_ops - 1].unresolved, ==, 0);
+  nn_model_free (m);
 }
 
 /* Each op is checked at the point backprop used. Here the ReLU input is
@@ -821,6 +894,8 @@ main (int   argc,
       g_test_add_data_func (path, &gc_cases[i], test_gradcheck);
     }
   g_test_add_func ("/engine/layers/gradcheck/detects-kink", test_gradcheck_detects_kink);
+  g_test_add_func ("/engine/layers/gradcheck/resolution", test_gradcheck_resolution);
+  g_test_add_func ("/engine/layers/gradcheck/vanishing", test_gradcheck_vanishing);
   g_test_add_func ("/engine/layers/gradcheck/clean-inputs", test_gradcheck_clean_inputs);
   g_test_add_func ("/engine/layers/gradcheck/state", test_gradcheck_state);
   return g_test_run ();
