@@ -266,6 +266,17 @@ nn_model_spec_count_params (const nn_model_spec *spec)
   return total;
 }
 
+size_t
+nn_model_spec_count_ops (const nn_model_spec *spec)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < spec->n_layers; i++)
+    n += spec->layers[i].kind == NN_LAYER_DENSE && spec->layers[i].activation != NN_ACT_IDENTITY
+         ? 2 : 1;
+  return n;
+}
+
 nn_status
 nn_model_spec_check (const nn_model_spec *spec,
                      nn_task              task,

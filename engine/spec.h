@@ -80,3 +80,7 @@ size_t nn_model_spec_outputs (const nn_model_spec *spec);
 
 /* The number of trainable parameters @spec would have. */
 size_t nn_model_spec_count_params (const nn_model_spec *spec);
+
+/* The number of ops (PyTorch modules) @spec would have: a dense layer with
+ * an activation is two. */
+size_t nn_model_spec_count_ops (const nn_model_spec *spec);

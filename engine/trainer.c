@@ -970,6 +970,19 @@ nn_trainer_step (nn_trainer *t)
   return t->state;
 }
 
+bool
+nn_trainer_recover (nn_trainer *t,
+                    double      lr)
+{
+  if (t->state != NN_TRAIN_DIVERGED || !(isfinite (lr) && lr > 0.0))
+    return false;
+  /* The step that diverged is taken again, from the rolled-back state. */
+  t->step = t->divergence.step - 1;
+  nn_schedule_set_lr (&t->sched, lr);
+  t->state = NN_TRAIN_RUNNING;
+  return true;
+}
+
 nn_train_state
 nn_trainer_run (nn_trainer *t)
 {

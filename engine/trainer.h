@@ -153,3 +153,9 @@ int nn_trainer_best_epoch (const nn_trainer *trainer);   /* 0 when none */
 
 /* What went non-finite, after NN_TRAIN_DIVERGED. */
 const nn_divergence *nn_trainer_get_divergence (const nn_trainer *trainer);
+
+/* After NN_TRAIN_DIVERGED, goes on from the last finite state the trainer
+ * rolled back to — the same epoch, step, optimizer state and schedule —
+ * at learning rate @lr; returns false in any other state. */
+bool nn_trainer_recover (nn_trainer *trainer,
+                         double      lr);

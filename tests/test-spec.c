@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "model.h"
 #include "spec.h"
 
 static void
@@ -474,6 +475,31 @@ test_count_params (void)
   g_assert_cmpuint (nn_model_spec_count_params (&s), ==, 0);
 }
 
+/* The ops a model builds: a dense layer with an activation is two. */
+static void
+test_count_ops (void)
+{
+  static const struct { const char *layers; size_t ops; } cases[] = {
+    { "dense:8:relu,batchnorm,dropout:0.1,dense:3", 5 },
+    { "dense:3", 1 },
+    { "relu,tanh,dropout:0.5", 3 },
+    { "batchnorm,dense:6:elu,dense:4:none,sigmoid,dense:2", 6 },
+  };
+
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      nn_model_spec s = parse (cases[i].layers);
+      nn_model *m;
+
+      s.inputs = 3;
+      g_assert_cmpuint (nn_model_spec_count_ops (&s), ==, cases[i].ops);
+      m = nn_model_new (&s, 1, NULL);
+      g_assert_nonnull (m);
+      g_assert_cmpuint (nn_model_n_ops (m), ==, cases[i].ops);
+      nn_model_free (m);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -492,5 +518,6 @@ main (int    argc,
   g_test_add_func ("/engine/spec/check-fields", test_check_fields);
   g_test_add_func ("/engine/spec/outputs", test_outputs);
   g_test_add_func ("/engine/spec/count-params", test_count_params);
+  g_test_add_func ("/engine/spec/count-ops", test_count_ops);
   return g_test_run ();
 }

@@ -97,6 +97,37 @@ test_diverge_loss (void)
   nn_model_free (m);
 }
 
+/* The run of test_diverge_loss, recovered at SGD 0.1 from its rolled-back
+ * state (w = b = 20, ŷ = 40 after step 1): each step now takes ŷ − 1 to
+ * 0.6 (ŷ − 1), and steps 3 to 10 (the undone step 2 stays counted) leave
+ * ŷ = 1 + 39 · 0.6⁸, w = b = ŷ / 2. Recovering needs a divergence and a
+ * finite positive rate. */
+static void
+test_recover (void)
+{
+  float x[1] = { 1 }, target[1] = { 1 };
+  nn_dataset ds = regression (x, target, 1, 1, 1);
+  nn_model *m = build ("dense:1", 1, NN_LOSS_MSE, 1);
+  nn_trainer_params p = sgd (10.0, 1, 10);
+  nn_trainer *t = trainer (m, &p, &ds, NULL);
+  double yhat = 1 + 39 * pow (0.6, 8);
+
+  g_assert_false (nn_trainer_recover (t, 0.1));
+  g_assert_cmpint (nn_trainer_run (t), ==, NN_TRAIN_DIVERGED);
+  g_assert_false (nn_trainer_recover (t, 0.0));
+  g_assert_false (nn_trainer_recover (t, NAN));
+  g_assert_cmpint (nn_trainer_get_state (t), ==, NN_TRAIN_DIVERGED);
+  g_assert_true (nn_trainer_recover (t, 0.1));
+  g_assert_cmpfloat (nn_trainer_get_lr (t), ==, 0.1);
+  g_assert_cmpint (nn_trainer_run (t), ==, NN_TRAIN_FINISHED);
+  g_assert_cmpuint (nn_trainer_get_step (t), ==, 10);
+  g_assert_cmpint (nn_trainer_get_epoch (t), ==, 10);
+  g_assert_cmpfloat_with_epsilon (nn_model_params (m)[0], yhat / 2, 1e-5);
+  g_assert_cmpfloat_with_epsilon (nn_model_params (m)[1], yhat / 2, 1e-5);
+  nn_trainer_free (t);
+  nn_model_free (m);
+}
+
 /* A NaN in the third row: step 3's loss is NaN, but the data are at fault,
  * not the last update, which is kept. */
 static void
@@ -372,6 +403,7 @@ main (int    argc,
   g_test_add_func ("/engine/trainer/early-stop", test_early_stop);
   g_test_add_func ("/engine/trainer/diverge-loss", test_diverge_loss);
   g_test_add_func ("/engine/trainer/diverge-input", test_diverge_input);
+  g_test_add_func ("/engine/trainer/recover", test_recover);
   g_test_add_func ("/engine/trainer/diverge-output", test_diverge_output);
   g_test_add_func ("/engine/trainer/diverge-gradient", test_diverge_gradient);
   g_test_add_func ("/engine/trainer/diverge-parameters", test_diverge_parameters);
