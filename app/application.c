@@ -333,7 +333,7 @@ bp_application_save_project (BpApplication  *self,
                                                                &p->spec))
     model = bp_session_get_model (session);
   record_run (p, win, model);
-  if (!bp_project_save (p, path, model, error))
+  if (!bp_project_save (p, path, model, bp_window_get_run_history (win), error))
     return FALSE;
   g_object_set_data_full (G_OBJECT (window), FILE_KEY, g_object_ref (file), g_object_unref);
   if (g_str_has_suffix (name, ".json"))

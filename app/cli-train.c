@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "diagnose.h"
+#include "history.h"
 #include "json-writer.h"
 #include "model.h"
 #include "options.h"
@@ -15,11 +17,52 @@
 
 typedef struct
 {
-  const BpOptions *o;
-  BpProject       *project;
-  gboolean         classification;
-  FILE            *metrics_csv;
+  const BpOptions   *o;
+  BpProject         *project;
+  gboolean           classification;
+  FILE              *metrics_csv;
+  nn_history        *history;
+  nn_model          *model;
+  GHashTable        *shown;   /* findings printed so far, by kind and place */
 } RunContext;
+
+#define MAX_FINDINGS 32
+
+/* Prints the findings not printed yet (all of them for people, at the
+ * end; as they appear with --json). */
+static void
+print_findings (RunContext *ctx,
+                gboolean    at_end)
+{
+  nn_finding findings[MAX_FINDINGS];
+  size_t n = MIN (nn_diagnose (ctx->history, ctx->model, &ctx->project->training, findings,
+                               MAX_FINDINGS), MAX_FINDINGS);
+
+  if (at_end && !ctx->o->json && n > 0)
+    printf ("findings:\n");
+  for (size_t i = 0; i < n; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("%d:%d:%zu", findings[i].kind, findings[i].layer,
+                                              findings[i].op);
+
+      if (ctx->o->json && g_hash_table_contains (ctx->shown, key))
+        continue;
+      if (ctx->o->json || at_end)
+        bp_finding_print (&findings[i], ctx->o->json);
+      g_hash_table_add (ctx->shown, g_steal_pointer (&key));
+    }
+  fflush (stdout);
+}
+
+static bool
+on_step_cb (const nn_step_report *r,
+            void                 *user)
+{
+  RunContext *ctx = user;
+
+  nn_history_add_step (ctx->history, r);
+  return true;
+}
 
 static void
 print_epoch (const RunContext      *ctx,
@@ -90,7 +133,10 @@ on_epoch_cb (const nn_epoch_report *r,
   };
 
   g_array_append_val (ctx->project->history, rec);
+  nn_history_add_epoch (ctx->history, r);
   print_epoch (ctx, r);
+  if (ctx->o->json)
+    print_findings (ctx, FALSE);
   if (ctx->metrics_csv != NULL)
     {
       fprintf (ctx->metrics_csv, "%d", r->epoch);
@@ -303,7 +349,15 @@ run (const BpOptions *o,
     }
   if (o->metrics_csv != NULL && (ctx.metrics_csv = open_metrics_csv (o->metrics_csv, error)) == NULL)
     goto out;
-  nn_trainer_set_callbacks (trainer, NULL, on_epoch_cb, &ctx);
+  ctx.model = model;
+  ctx.history = nn_history_new (nn_model_n_ops (model), &err);
+  ctx.shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (ctx.history == NULL)
+    {
+      g_set_error (error, BP_CLI_ERROR, BP_CLI_ERROR_USAGE, "%s", err.msg);
+      goto out;
+    }
+  nn_trainer_set_callbacks (trainer, on_step_cb, on_epoch_cb, &ctx);
 
   g_array_set_size (p->history, 0);
   started = g_get_monotonic_time ();
@@ -316,17 +370,26 @@ run (const BpOptions *o,
   p->run_seconds = (double) (g_get_monotonic_time () - started) / 1e6;
   if (state == NN_TRAIN_DIVERGED)
     {
+      nn_history_set_divergence (ctx.history, nn_trainer_get_divergence (trainer));
       print_divergence (o, nn_trainer_get_divergence (trainer), nn_trainer_get_lr (trainer));
+      print_findings (&ctx, TRUE);
+      /* Kept all the same, at the last good step, to diagnose or go on from. */
+      if (o->save != NULL && !bp_project_save (p, o->save, model, ctx.history, error))
+        {
+          g_prefix_error (error, "--save: ");
+          goto out;
+        }
       status = BP_EXIT_FAILED;
       goto out;
     }
+  print_findings (&ctx, TRUE);
   if (!bp_results_compute (&results, model, test.n > 0 ? &test : val.n > 0 ? &val : &train,
                            test.n > 0 ? "test" : val.n > 0 ? "val" : "train", p->class_names,
                            error))
     goto out;
   record_results (p, &results);
   print_final (o, p, &results);
-  if (o->save != NULL && !bp_project_save (p, o->save, model, error))
+  if (o->save != NULL && !bp_project_save (p, o->save, model, ctx.history, error))
     {
       g_prefix_error (error, "--save: ");
       goto out;
@@ -337,6 +400,8 @@ out:
   fflush (stdout);
   if (ctx.metrics_csv != NULL)
     fclose (ctx.metrics_csv);
+  nn_history_free (ctx.history);
+  g_clear_pointer (&ctx.shown, g_hash_table_unref);
   bp_results_clear (&results);
   nn_trainer_free (trainer);
   nn_model_free (model);

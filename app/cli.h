@@ -31,6 +31,8 @@ int bp_cli_gradcheck (int    argc,
                       char **argv);
 int bp_cli_check_data (int    argc,
                        char **argv);
+int bp_cli_diagnose (int    argc,
+                     char **argv);
 
 /* Option value parsers: each takes the option's name for the message and
  * fails with BP_CLI_ERROR_USAGE saying what is allowed. */

@@ -17,10 +17,12 @@ static const char usage[] =
   "  eval        score a trained project's model: accuracy, per-class figures, confusion\n"
   "  gradcheck   compare back-propagation with finite differences, layer by layer\n"
   "  check-data  look for problems in a data set before training\n"
+  "  diagnose    say what went wrong in a saved run, and what to try\n"
   "\n"
   "Run 'backprop COMMAND --help' for the options of a command.\n";
 
-static const char *const commands[] = { "train", "eval", "gradcheck", "check-data", NULL };
+static const char *const commands[] = { "train", "eval", "gradcheck", "check-data", "diagnose",
+                                        NULL };
 
 int
 main (int    argc,
@@ -49,6 +51,8 @@ main (int    argc,
     return bp_cli_gradcheck (argc - 1, argv + 1);
   if (argc >= 2 && strcmp (argv[1], "check-data") == 0)
     return bp_cli_check_data (argc - 1, argv + 1);
+  if (argc >= 2 && strcmp (argv[1], "diagnose") == 0)
+    return bp_cli_diagnose (argc - 1, argv + 1);
 
   /* Anything else that is not a project file to open is a typo of a
    * command, not a window to open. */

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "history.h"
 #include "metrics.h"
 #include "model.h"
 #include "source.h"
@@ -69,6 +70,7 @@ typedef struct
   GArray           *history;        /* of BpRunEpoch */
 
   char             *weights;        /* the weights file a loaded project names, or NULL */
+  nn_history       *run_history;    /* a loaded project's run history, or NULL */
 } BpProject;
 
 /* Defaults: spiral, no layers, cross-entropy, Adam and the trainer's
@@ -86,11 +88,14 @@ void bp_project_set_data (BpProject            *project,
 char *bp_project_weights_path (const char *json_path);
 
 /* Writes @model's parameters and buffers to the weights file of
- * @json_path, then the project to @json_path, each atomically. */
-gboolean bp_project_save (BpProject   *project,
-                          const char  *json_path,
-                          nn_model    *model,
-                          GError     **error);
+ * @json_path, then the project to @json_path, each atomically; with
+ * @history, the run's thinned step history, per-epoch dead fractions and
+ * divergence go in too, for `backprop diagnose`. */
+gboolean bp_project_save (BpProject         *project,
+                          const char        *json_path,
+                          nn_model          *model,
+                          const nn_history  *history,
+                          GError           **error);
 
 /* Reads and checks a project file; errors name the file and the field
  * ("fm.json: model.layers[2].units: expected a whole number from 1 to

@@ -220,3 +220,55 @@ bp_results_print (const BpResults *r,
           r->loss, r->cm->macro_precision, r->cm->macro_recall, r->cm->macro_f1, r->rows);
   printf ("%s accuracy %.2f%%\n", r->part, 100.0 * r->cm->accuracy);
 }
+
+void
+bp_finding_print (const nn_finding *f,
+                  gboolean          json)
+{
+  if (json)
+    {
+      g_autoptr (BpJsonWriter) w = bp_json_writer_new (FALSE);
+
+      bp_json_begin_object (w);
+      bp_json_key (w, "finding");
+      bp_json_begin_object (w);
+      bp_json_key (w, "kind");
+      bp_json_string_value (w, nn_finding_kind_name (f->kind));
+      bp_json_key (w, "severity");
+      bp_json_string_value (w, nn_finding_severity_name (f->severity));
+      bp_json_key (w, "layer");
+      if (f->layer < 0)
+        bp_json_null_value (w);
+      else
+        bp_json_int_value (w, f->layer);
+      bp_json_key (w, "op");
+      if (f->op == SIZE_MAX)
+        bp_json_null_value (w);
+      else
+        bp_json_int_value (w, (gint64) f->op);
+      bp_json_key (w, "step");
+      bp_json_int_value (w, (gint64) f->step);
+      bp_json_key (w, "epoch");
+      bp_json_int_value (w, f->epoch);
+      bp_json_key (w, "evidence");
+      bp_json_begin_array (w);
+      for (int i = 0; i < 4; i++)
+        bp_json_double_value (w, f->evidence[i]);
+      bp_json_end_array (w);
+      bp_json_key (w, "message");
+      bp_json_string_value (w, f->message);
+      bp_json_key (w, "advice");
+      bp_json_string_value (w, f->advice);
+      bp_json_key (w, "fix");
+      if (f->fix == NN_FIX_NONE)
+        bp_json_null_value (w);
+      else
+        bp_json_string_value (w, nn_fix_name (f->fix));
+      bp_json_end_object (w);
+      bp_json_end_object (w);
+      printf ("%s\n", bp_json_writer_text (w));
+    }
+  else
+    printf ("%-8s %-14s %s\n%24s%s\n", nn_finding_severity_name (f->severity),
+            nn_finding_kind_name (f->kind), f->message, "", f->advice);
+}

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "diagnose.h"
 #include "json-writer.h"
 #include "metrics.h"
 #include "model.h"
@@ -42,5 +43,11 @@ void bp_results_json (const BpResults *r,
  * "PART R² 0.9812"). */
 void bp_results_print (const BpResults *r,
                        gboolean         detailed);
+
+/* A finding of the diagnosis: for people, "warning  overfitting  MESSAGE"
+ * with the advice on the next line; as JSON, {"finding": {kind, severity,
+ * layer, op, step, epoch, evidence, message, advice, fix}}. */
+void bp_finding_print (const nn_finding *finding,
+                       gboolean          json);
 
 G_END_DECLS

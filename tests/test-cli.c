@@ -74,9 +74,9 @@ test_usage (void)
   g_assert_nonnull (strstr (help.out, "check-data"));
   run_backprop (&unknown, "fly", NULL);
   g_assert_cmpint (unknown.status, ==, 2);
-  g_assert_cmpstr (unknown.err, ==, "backprop: unknown command 'fly'; use train, eval, gradcheck "
-                   "or check-data (see backprop --help), or give a project file (NAME.json) to "
-                   "open\n");
+  g_assert_cmpstr (unknown.err, ==, "backprop: unknown command 'fly'; use train, eval, gradcheck, "
+                   "check-data or diagnose (see backprop --help), or give a project file "
+                   "(NAME.json) to open\n");
   run_backprop (&train_help, "train", "--help", NULL);
   g_assert_cmpint (train_help.status, ==, 0);
   for (const char *const *o = (const char *const[]) { "--data", "--layers", "--loss",
@@ -421,6 +421,93 @@ test_gradcheck (void)
   g_assert_nonnull (strstr (deep.out, "{\"pass\":true"));
 }
 
+#define SIGMOID_STACK "dense:16:sigmoid,dense:16:sigmoid,dense:16:sigmoid,dense:16:sigmoid," \
+                      "dense:16:sigmoid,dense:16:sigmoid,dense:16:sigmoid,dense:16:sigmoid," \
+                      "dense:16:sigmoid,dense:3"
+
+/* The text from the line starting with @marker to the first line starting
+ * with @end (or the end). */
+static char *
+section (const char *text,
+         const char *marker,
+         const char *end)
+{
+  const char *a = strstr (text, marker), *b;
+
+  g_assert_nonnull (a);
+  b = end != NULL ? strstr (a, end) : NULL;
+  return g_strndup (a, b != NULL ? (gsize) (b - a) : strlen (a));
+}
+
+/* Training tells what went wrong as it finishes, and a saved run says the
+ * same when diagnosed later; a diverged run is an error (exit 1) and is
+ * saved at its last good step all the same. */
+static void
+test_diagnose (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bp-cli-XXXXXX", NULL);
+  g_autofree char *vanish = g_build_filename (dir, "vanish.json", NULL);
+  g_autofree char *vanish_w = g_build_filename (dir, "vanish.safetensors", NULL);
+  g_autofree char *blow = g_build_filename (dir, "blow.json", NULL);
+  g_autofree char *blow_w = g_build_filename (dir, "blow.safetensors", NULL);
+  g_autofree char *plain = g_build_filename (dir, "plain.json", NULL);
+  g_autofree char *trained = NULL, *diagnosed = NULL;
+  g_auto (Run) t = { 0 };
+  g_auto (Run) d = { 0 };
+  g_auto (Run) j = { 0 };
+  g_auto (Run) bt = { 0 };
+  g_auto (Run) bd = { 0 };
+  g_auto (Run) none = { 0 };
+  g_auto (Run) missing = { 0 };
+  g_auto (Run) bare = { 0 };
+
+  run_backprop (&t, "train", "--data", "spiral", "--layers", SIGMOID_STACK, "--optimizer", "sgd",
+                "--lr", "0.01", "--epochs", "20", "--batch", "32", "--save", vanish, NULL);
+  g_assert_cmpint (t.status, ==, 0);
+  g_assert_nonnull (strstr (t.out, "findings:\nwarning  vanishing_gradients Gradients vanish "
+                            "toward the input: layers.0 (Linear(2→16)) in layer 1"));
+  run_backprop (&d, "diagnose", "--project", vanish, NULL);
+  g_assert_cmpint (d.status, ==, 0);
+  /* The same findings, word for word, from the saved history. */
+  trained = section (t.out, "warning ", "trained ");
+  diagnosed = section (d.out, "warning ", "2 findings in 20 epochs");
+  g_assert_cmpstr (trained, ==, diagnosed);
+  g_assert_nonnull (strstr (d.out, "2 findings in 20 epochs\n"));
+  run_backprop (&j, "diagnose", "--project", vanish, "--json", NULL);
+  g_assert_cmpint (j.status, ==, 0);
+  g_assert_true (g_str_has_prefix (j.out, "{\"finding\":{\"kind\":\"vanishing_gradients\","
+                                   "\"severity\":\"warning\",\"layer\":0,\"op\":0,"));
+  g_assert_nonnull (strstr (j.out, "\"fix\":\"he_init\""));
+
+  run_backprop (&bt, "train", "--data", "spiral", "--layers", "dense:32:relu,dense:3",
+                "--optimizer", "sgd", "--lr", "100", "--epochs", "5", "--save", blow, NULL);
+  g_assert_cmpint (bt.status, ==, 1);
+  g_assert_nonnull (strstr (bt.out, "error    diverged "));
+  g_assert_true (g_file_test (blow_w, G_FILE_TEST_EXISTS));
+  run_backprop (&bd, "diagnose", "--project", blow, NULL);
+  g_assert_cmpint (bd.status, ==, 1);
+  g_assert_true (g_str_has_prefix (bd.out, "error    diverged       Training diverged: the loss "
+                                   "grew to"));
+
+  /* Errors: no project, a missing one, one that is not whole. */
+  run_backprop (&none, "diagnose", NULL);
+  g_assert_cmpint (none.status, ==, 2);
+  g_assert_cmpstr (none.err, ==, "backprop: diagnose: --project is required: the project file "
+                   "of a run\n");
+  run_backprop (&missing, "diagnose", "--project", "/nonexistent/run.json", NULL);
+  g_assert_cmpint (missing.status, ==, 2);
+  g_assert_nonnull (strstr (missing.err, "/nonexistent/run.json"));
+  g_assert_true (g_file_set_contents (plain, "{\"backprop\": 1}", -1, NULL));
+  run_backprop (&bare, "diagnose", "--project", plain, NULL);
+  g_assert_cmpint (bare.status, ==, 2);
+  g_assert_nonnull (strstr (bare.err, "plain.json: data: missing"));
+
+  for (const char *const *f = (const char *const[]) { vanish, vanish_w, blow, blow_w, plain,
+                                                      NULL }; *f; f++)
+    g_remove (*f);
+  g_rmdir (dir);
+}
+
 static void
 test_check_data (void)
 {
@@ -452,6 +539,7 @@ main (int    argc,
   g_test_add_func ("/app/cli/save-eval", test_save_eval);
   g_test_add_func ("/app/cli/file-errors", test_file_errors);
   g_test_add_func ("/app/cli/gradcheck", test_gradcheck);
+  g_test_add_func ("/app/cli/diagnose", test_diagnose);
   g_test_add_func ("/app/cli/check-data", test_check_data);
   return g_test_run ();
 }

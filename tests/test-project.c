@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "diagnose.h"
+#include "history.h"
 #include "project.h"
 #include "safetensors.h"
 
@@ -98,7 +100,7 @@ test_round_trip (void)
   m = nn_model_new (&p->spec, 4, NULL);
   g_assert_nonnull (m);
   nn_model_init_params (m, 5);
-  g_assert_true (bp_project_save (p, path, m, &error));
+  g_assert_true (bp_project_save (p, path, m, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (weights, G_FILE_TEST_EXISTS));
 
@@ -179,6 +181,117 @@ test_round_trip (void)
 /* The names and shapes are PyTorch's, and batch norm carries its
  * num_batches_tracked as an int64 scalar. */
 static void
+assert_same (double a,
+             double b)
+{
+  if (isnan (a))
+    g_assert_true (isnan (b));
+  else
+    g_assert_cmpfloat (a, ==, b);
+}
+
+/* A run's history, thinned to stride 4 by 5000 steps, with a divergence:
+ * every sample, statistic (NAN included), dead fraction and the
+ * divergence come back exactly, so the findings read from the file are the
+ * ones the run gave. */
+static void
+test_history_round_trip (void)
+{
+  g_autoptr (BpProject) p = bp_project_new ();
+  g_autoptr (BpProject) q = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bp-project-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "run.json", NULL);
+  g_autofree char *weights = g_build_filename (dir, "run.safetensors", NULL);
+  nn_model *m = small_model ();
+  size_t n_ops = nn_model_n_ops (m);
+  nn_history *h = nn_history_new (n_ops, NULL);
+  nn_divergence d = { .step = 5000, .epoch = 2, .op = 1, .what = "gradient",
+                      .last_loss = 0.1 + 1e-17, .message = "a gradient went \"NaN\"" };
+  const nn_divergence *d2;
+
+  p->spec = *nn_model_get_spec (m);
+  for (uint64_t step = 1; step <= 5000; step++)
+    {
+      nn_op_stats stats[3];
+      nn_step_report r = { .step = step, .epoch = step <= 2500 ? 1 : 2, .loss = 1.0 / step,
+                           .lr = 1e-3 * (1 + step % 7), .grad_norm = sqrt ((double) step),
+                           .n_ops = n_ops, .ops = stats };
+
+      for (size_t k = 0; k < n_ops; k++)
+        stats[k] = (nn_op_stats) { 0.1 * k + 1.0 / 3, step * 1e-9, k == 1 ? NAN : 1e-3 / step,
+                                   -0.5, 2.0 / 7, k == 1 ? 0.25 : 0, 0 };
+      nn_history_add_step (h, &r);
+    }
+  for (int e = 1; e <= 2; e++)
+    {
+      const double dead[3] = { NAN, 0.125 * e, NAN };
+      nn_epoch_report r = { .epoch = e, .steps = 2500 * (uint64_t) e, .train_loss = 1.0 / e,
+                            .train_accuracy = 0.5, .has_val = TRUE, .val_loss = 1.1 / e,
+                            .val_accuracy = 0.45, .lr = 1e-3, .samples_per_s = 1e5,
+                            .seconds = 0.5, .n_ops = n_ops, .dead_fraction = dead };
+      BpRunEpoch rec = { e, r.train_loss, r.train_accuracy, r.val_loss, r.val_accuracy, r.lr,
+                         r.samples_per_s, r.seconds };
+
+      nn_history_add_epoch (h, &r);
+      g_array_append_val (p->history, rec);
+    }
+  nn_history_set_divergence (h, &d);
+  g_assert_cmpuint (nn_history_stride (h), ==, 4);
+  p->run_state = g_strdup ("diverged");
+  p->run_epochs = 2;
+  p->run_steps = 5000;
+
+  g_assert_true (bp_project_save (p, path, m, h, &error));
+  g_assert_no_error (error);
+  q = bp_project_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (q->run_history);
+  g_assert_cmpuint (nn_history_n_ops (q->run_history), ==, n_ops);
+  g_assert_cmpuint (nn_history_stride (q->run_history), ==, 4);
+  g_assert_cmpuint (nn_history_n_steps (q->run_history), ==, nn_history_n_steps (h));
+  for (size_t i = 0; i < nn_history_n_steps (h); i++)
+    {
+      const nn_step_sample *a = nn_history_step (h, i), *b = nn_history_step (q->run_history, i);
+      const double *sa = (const double *) nn_history_step_ops (h, i);
+      const double *sb = (const double *) nn_history_step_ops (q->run_history, i);
+
+      g_assert_cmpuint (a->step, ==, b->step);
+      g_assert_cmpint (a->epoch, ==, b->epoch);
+      assert_same (a->loss, b->loss);
+      assert_same (a->lr, b->lr);
+      assert_same (a->grad_norm, b->grad_norm);
+      for (size_t k = 0; k < n_ops * sizeof (nn_op_stats) / sizeof (double); k++)
+        assert_same (sa[k], sb[k]);
+    }
+  g_assert_cmpuint (nn_history_n_epochs (q->run_history), ==, 2);
+  for (size_t i = 0; i < 2; i++)
+    {
+      const nn_epoch_sample *a = nn_history_epoch (h, i), *b = nn_history_epoch (q->run_history, i);
+
+      g_assert_cmpint (a->epoch, ==, b->epoch);
+      assert_same (a->val_loss, b->val_loss);
+      g_assert_cmpint (a->has_val, ==, b->has_val);
+      for (size_t k = 0; k < n_ops; k++)
+        assert_same (nn_history_epoch_dead (h, i)[k], nn_history_epoch_dead (q->run_history, i)[k]);
+    }
+  d2 = nn_history_divergence (q->run_history);
+  g_assert_nonnull (d2);
+  g_assert_cmpuint (d2->step, ==, d.step);
+  g_assert_cmpint (d2->epoch, ==, d.epoch);
+  g_assert_cmpuint (d2->op, ==, d.op);
+  g_assert_cmpstr (d2->what, ==, d.what);
+  g_assert_cmpstr (d2->message, ==, d.message);
+  g_assert_cmpfloat (d2->last_loss, ==, d.last_loss);
+
+  nn_history_free (h);
+  nn_model_free (m);
+  g_remove (path);
+  g_remove (weights);
+  g_rmdir (dir);
+}
+
+static void
 test_weight_names (void)
 {
   g_autoptr (GError) error = NULL;
@@ -244,6 +357,15 @@ test_bad_projects (void)
       "classes; make it dense:3" },
     { "project-scaler-length.json", ": data.scaler.offset: expected 2 numbers, found 1" },
     { "project-weights-path.json", ": weights: expected the name of a file beside the project" },
+    { "project-diagnosis-no-run.json", ": diagnosis: a run's history needs the run" },
+    { "project-diagnosis-ops.json", ": diagnosis.ops: a history of 5 modules, but the model "
+      "has 3" },
+    { "project-diagnosis-step-length.json", ": diagnosis.steps[1]: expected 26 numbers" },
+    { "project-diagnosis-step-order.json", ": diagnosis.steps[1]: step 1 comes after step 2; "
+      "the steps of a history must increase" },
+    { "project-diagnosis-dead.json", ": diagnosis.dead: 1 entries for 2 epochs" },
+    { "project-diagnosis-divergence.json", ": diagnosis.divergence.op: expected a whole number "
+      "from 0 to 2, not 7" },
   };
 
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -345,6 +467,35 @@ test_good_project (void)
   g_assert_cmpfloat (p->scaler->factor[1], ==, 4.0f);
   g_assert_cmpstr (p->weights, ==, weights);
   g_assert_null (p->run_state);
+  g_assert_null (p->run_history);
+}
+
+/* A project written by hand (make-bad-project.py) with a run and its
+ * history: the samples as written, and a finding read from them. */
+static void
+test_run_project (void)
+{
+  g_autofree char *path = data_path ("project", "run.json");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BpProject) p = bp_project_load (path, &error);
+  nn_finding findings[8];
+  nn_model *m;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (p->run_state, ==, "finished");
+  g_assert_nonnull (p->run_history);
+  g_assert_cmpuint (nn_history_n_steps (p->run_history), ==, 2);
+  g_assert_cmpuint (nn_history_step (p->run_history, 1)->step, ==, 2);
+  g_assert_cmpfloat (nn_history_step (p->run_history, 1)->loss, ==, 0.5);
+  g_assert_cmpuint (nn_history_n_epochs (p->run_history), ==, 2);
+  g_assert_cmpfloat (nn_history_epoch_dead (p->run_history, 1)[1], ==, 0.5);
+  g_assert_true (isnan (nn_history_epoch_dead (p->run_history, 1)[0]));
+  m = nn_model_new (&p->spec, 1, NULL);
+  /* Half the ReLU's units dead in the last epoch. */
+  g_assert_cmpuint (nn_diagnose (p->run_history, m, &p->training, findings, 8), ==, 1);
+  g_assert_cmpint (findings[0].kind, ==, NN_FINDING_DEAD_UNITS);
+  g_assert_cmpint (findings[0].op, ==, 1);
+  nn_model_free (m);
 }
 
 int
@@ -354,7 +505,9 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/app/project/round-trip", test_round_trip);
   g_test_add_func ("/app/project/weight-names", test_weight_names);
+  g_test_add_func ("/app/project/history", test_history_round_trip);
   g_test_add_func ("/app/project/good", test_good_project);
+  g_test_add_func ("/app/project/run", test_run_project);
   g_test_add_func ("/app/project/bad", test_bad_projects);
   g_test_add_func ("/app/project/bad-weights", test_bad_weights);
   g_test_add_func ("/app/project/empty-texts", test_empty_texts);

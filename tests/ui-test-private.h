@@ -72,3 +72,16 @@ bp_test_render (GtkWidget *widget,
   cairo_surface_flush (surface);
   return surface;
 }
+
+/* Whether a label under @widget shows text starting with @prefix. */
+static inline gboolean
+bp_test_find_label (GtkWidget  *widget,
+                    const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (bp_test_find_label (c, prefix))
+      return TRUE;
+  return FALSE;
+}

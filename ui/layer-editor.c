@@ -1061,6 +1061,13 @@ bp_layer_editor_get_problem (BpLayerEditor *self)
   return self->problem;
 }
 
+int
+bp_layer_editor_get_highlighted (BpLayerEditor *self)
+{
+  g_return_val_if_fail (BP_IS_LAYER_EDITOR (self), -1);
+  return self->highlighted;
+}
+
 void
 bp_layer_editor_highlight (BpLayerEditor *self,
                            int            index)

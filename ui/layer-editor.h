@@ -66,6 +66,7 @@ const char *bp_layer_editor_get_problem (BpLayerEditor *self);
  * about, and scrolls to it. */
 void bp_layer_editor_highlight (BpLayerEditor *self,
                                 int            index);
+int bp_layer_editor_get_highlighted (BpLayerEditor *self);
 
 gboolean bp_layer_editor_can_undo (BpLayerEditor *self);
 gboolean bp_layer_editor_can_redo (BpLayerEditor *self);

@@ -831,6 +831,13 @@ bp_line_plot_set_smoothing (BpLinePlot *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SMOOTHING]);
 }
 
+double
+bp_line_plot_get_marker (BpLinePlot *self)
+{
+  g_return_val_if_fail (BP_IS_LINE_PLOT (self), NAN);
+  return self->marker;
+}
+
 void
 bp_line_plot_set_marker (BpLinePlot *self,
                          double      x)

@@ -61,6 +61,7 @@ void bp_line_plot_set_smoothing (BpLinePlot *self,
                                  double      weight);
 
 /* A vertical marker at x (NAN: none), e.g. the step a finding began. */
+double bp_line_plot_get_marker (BpLinePlot *self);
 void bp_line_plot_set_marker (BpLinePlot *self,
                               double      x);
 

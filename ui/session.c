@@ -120,7 +120,15 @@ struct _BpSession
   guint              n_free;
   guint              idle_id;       /* the pending idle or timeout */
   gint64             delivered_at;  /* µs, monotonic: when the last idle took the queue */
+  float             *snap_params;   /* the worker's copy of the weights for views */
+  float             *snap_buffers;
+  guint64            snap_step;     /* step + 1 of the copy; 0: none yet */
+  gint64             snap_at;       /* µs, monotonic; the worker's */
 };
+
+/* How often the worker copies the weights for the views that follow a run:
+ * a copy of the parameters every 200 ms costs nothing next to training. */
+#define SNAPSHOT_US 200000
 
 enum
 {
@@ -282,6 +290,20 @@ step_cb (const nn_step_report *r,
     .has_histograms = r->has_histograms,
   };
   memcpy (item->ops, r->ops, r->n_ops * sizeof (nn_op_stats));
+  if (r->step == 1 || self->snap_step == 0
+      || g_get_monotonic_time () - self->snap_at >= SNAPSHOT_US)
+    {
+      /* The worker owns the model: copying here, between steps, is safe;
+       * the lock keeps a reader from seeing half a copy. */
+      self->snap_at = g_get_monotonic_time ();
+      g_mutex_lock (&self->mutex);
+      memcpy (self->snap_params, nn_model_params (self->model),
+              nn_model_n_params (self->model) * sizeof (float));
+      memcpy (self->snap_buffers, nn_model_buffers (self->model),
+              nn_model_n_buffers (self->model) * sizeof (float));
+      self->snap_step = r->step + 1;
+      g_mutex_unlock (&self->mutex);
+    }
   if (r->has_histograms)
     {
       item->step.weight_hist = copy_histograms (r);
@@ -667,6 +689,8 @@ bp_session_dispose (GObject *object)
   self->disposed = TRUE;
   g_clear_pointer (&self->trainer, nn_trainer_free);
   g_clear_pointer (&self->model, nn_model_free);
+  g_clear_pointer (&self->snap_params, g_free);
+  g_clear_pointer (&self->snap_buffers, g_free);
   g_clear_object (&self->data);
   self->state = BP_SESSION_EMPTY;
 
@@ -837,6 +861,12 @@ bp_session_setup (BpSession               *self,
   self->train = train;
   self->val = val;
   self->n_ops = nn_model_n_ops (model);
+  g_free (self->snap_params);
+  g_free (self->snap_buffers);
+  self->snap_params = g_new0 (float, nn_model_n_params (model) + 1);
+  self->snap_buffers = g_new0 (float, nn_model_n_buffers (model) + 1);
+  self->snap_step = 0;
+  self->snap_at = 0;
   take_trainer (self, trainer);
   set_state (self, BP_SESSION_READY);
   return TRUE;
@@ -953,6 +983,53 @@ bp_session_reset (BpSession *self)
       self->fresh = FALSE;
     }
   set_state (self, BP_SESSION_READY);
+}
+
+gboolean
+bp_session_recover (BpSession *self,
+                    double     lr)
+{
+  g_return_val_if_fail (BP_IS_SESSION (self), FALSE);
+
+  if (self->state != BP_SESSION_DIVERGED || self->trainer == NULL
+      || !nn_trainer_recover (self->trainer, lr))
+    return FALSE;
+  /* The same trainer runs on, rolled back, at the new rate. */
+  memset (&self->divergence, 0, sizeof self->divergence);
+  self->params.opt.lr = lr;
+  self->lr = lr;
+  self->lr_seq++;
+  self->fresh = TRUE;
+  begin_run (self, MODE_RUN);
+  return TRUE;
+}
+
+guint64
+bp_session_copy_weights (BpSession *self,
+                         float     *params,
+                         float     *buffers)
+{
+  guint64 step;
+
+  g_return_val_if_fail (BP_IS_SESSION (self), 0);
+
+  if (self->model == NULL)
+    return 0;
+  if (self->state != BP_SESSION_RUNNING)
+    {
+      /* No worker writes the model now. */
+      memcpy (params, nn_model_params (self->model),
+              nn_model_n_params (self->model) * sizeof (float));
+      memcpy (buffers, nn_model_buffers (self->model),
+              nn_model_n_buffers (self->model) * sizeof (float));
+      return self->step + 1;
+    }
+  g_mutex_lock (&self->mutex);
+  memcpy (params, self->snap_params, nn_model_n_params (self->model) * sizeof (float));
+  memcpy (buffers, self->snap_buffers, nn_model_n_buffers (self->model) * sizeof (float));
+  step = self->snap_step;
+  g_mutex_unlock (&self->mutex);
+  return step;
 }
 
 void

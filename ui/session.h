@@ -117,6 +117,20 @@ void bp_session_stop (BpSession *self);
  * given to setup) and a fresh trainer; counts go back to 0. */
 void bp_session_reset (BpSession *self);
 
+/* From DIVERGED: goes on from the last finite state the trainer rolled
+ * back to (same epoch, optimizer state and schedule) at learning rate @lr,
+ * running. Returns FALSE in any other state. */
+gboolean bp_session_recover (BpSession *self,
+                             double     lr);
+
+/* Copies the weights for views that follow a run: while it runs, those of
+ * the worker's last snapshot (taken at most every 200 ms); otherwise the
+ * model's own. @params holds n_params floats and @buffers n_buffers.
+ * Returns the step they belong to plus one (0: no model). */
+guint64 bp_session_copy_weights (BpSession *self,
+                                 float     *params,
+                                 float     *buffers);
+
 /* The learning rate from the next step on (while running, too; the
  * schedule carries on from it), and for the runs started later (it
  * becomes params->opt.lr). */

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "data-panel.h"
+#include "diagnose.h"
+#include "history.h"
 #include "histogram-plot.h"
 #include "layer-editor.h"
 #include "line-plot.h"
@@ -47,6 +49,9 @@ struct _BpWindow
   GtkProgressBar    *progress;
   GtkLabel          *speed_label;
   GtkLabel          *eta_label;
+  GtkListBox        *findings_list;
+  GtkLabel          *diagnosis_summary;
+  GtkButton         *banner_action;
 
   /* Plots, made in code. */
   BpLinePlot        *loss_plot;
@@ -59,7 +64,12 @@ struct _BpWindow
   guint             *hist_ops;        /* the op of each entry of the layer selector */
 
   BpSession         *session;
-  GArray            *history;         /* nn_epoch_report of this run */
+  nn_history        *history;         /* of the current run, for the diagnosis */
+  guint64            last_diagnosed;  /* the step of the last reading */
+  gboolean           diagnosis_due;
+  gboolean           refilling;       /* the findings list is being rebuilt */
+  GtkWidget         *gradcheck_dialog;
+  GArray            *epochs;          /* nn_epoch_report of this run */
   GPtrArray         *hist_sets;       /* BpHistogramSet, oldest first */
   gboolean           stale;           /* settings changed since the model was built */
   float             *pending_weights; /* from a project, for the next model */
@@ -86,5 +96,16 @@ void bp_window_plots_update_mode (BpWindow *self);
 void bp_window_plots_refresh (BpWindow *self);
 void bp_window_plots_show_layer (BpWindow *self);
 void bp_histogram_set_free (BpHistogramSet *set);
+
+/* window-diagnosis.c */
+void bp_window_diagnosis_class_init (GtkWidgetClass *widget_class);
+void bp_window_diagnose (BpWindow *self);
+void bp_window_diagnosis_step (BpWindow *self);
+void bp_window_diverged (BpWindow *self);
+
+/* window.c: shows @spec and @params in the panels, as the next run's. */
+void bp_window_apply_settings (BpWindow                *self,
+                               const nn_model_spec     *spec,
+                               const nn_trainer_params *params);
 
 G_END_DECLS

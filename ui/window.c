@@ -62,7 +62,7 @@ rebuild (BpWindow *self)
       return;
     }
   self->stale = FALSE;
-  g_array_set_size (self->history, 0);
+  g_array_set_size (self->epochs, 0);
   if (data == NULL || bp_layer_editor_get_problem (self->layer_editor) != NULL)
     {
       bp_window_plots_reset (self);
@@ -79,8 +79,13 @@ rebuild (BpWindow *self)
     bp_window_show_message (self, error->message, TRUE);
   g_clear_pointer (&self->pending_weights, g_free);
   g_clear_pointer (&self->pending_buffers, g_free);
-  /* The plots follow the new model's layers. */
+  /* The plots and the diagnosis follow the new model's layers. */
   bp_window_plots_reset (self);
+  g_clear_pointer (&self->history, nn_history_free);
+  if (bp_session_get_model (self->session) != NULL)
+    self->history = nn_history_new (nn_model_n_ops (bp_session_get_model (self->session)), NULL);
+  self->last_diagnosed = 0;
+  bp_window_diagnose (self);
   update_actions (self);
   update_status (self);
 }
@@ -166,6 +171,37 @@ update_actions (BpWindow *self)
   bp_training_panel_set_running (self->training_panel, training);
 }
 
+/* Before a run starts (or takes a step) from READY, FINISHED or DIVERGED:
+ * a finished or diverged run, or settings changed since, start over with
+ * a new model; after Stop, a new run counts its steps from 1 again, so its
+ * curves and history start afresh too. Returns FALSE without a model. */
+static gboolean
+prepare_run (BpWindow *self)
+{
+  BpSessionState state = bp_session_get_state (self->session);
+
+  if (state == BP_SESSION_FINISHED || state == BP_SESSION_DIVERGED || self->stale)
+    {
+      self->stale = TRUE;
+      rebuild (self);
+    }
+  else if (state == BP_SESSION_READY && bp_session_get_step (self->session) > 0)
+    {
+      bp_window_plots_reset (self);
+      g_array_set_size (self->epochs, 0);
+      if (self->history != NULL)
+        nn_history_clear (self->history);
+    }
+  if (bp_session_get_state (self->session) == BP_SESSION_EMPTY)
+    return FALSE;
+  if (self->run_started == 0)
+    {
+      self->run_started = g_get_monotonic_time ();
+      self->run_first_step = bp_session_get_step (self->session);
+    }
+  return TRUE;
+}
+
 static void
 start_pause_action (GtkWidget  *widget,
                     const char *action,
@@ -179,19 +215,8 @@ start_pause_action (GtkWidget  *widget,
       bp_session_pause (self->session);
       return;
     }
-  /* A finished or diverged run, or settings changed since: start over. */
-  if (state == BP_SESSION_FINISHED || state == BP_SESSION_DIVERGED || self->stale)
-    {
-      self->stale = TRUE;
-      rebuild (self);
-    }
-  if (bp_session_get_state (self->session) == BP_SESSION_EMPTY)
+  if (state != BP_SESSION_PAUSED && !prepare_run (self))
     return;
-  if (self->run_started == 0)
-    {
-      self->run_started = g_get_monotonic_time ();
-      self->run_first_step = bp_session_get_step (self->session);
-    }
   bp_session_start (self->session);
 }
 
@@ -202,8 +227,8 @@ step_action (GtkWidget  *widget,
 {
   BpWindow *self = BP_WINDOW (widget);
 
-  if (self->stale)
-    rebuild (self);
+  if (bp_session_get_state (self->session) != BP_SESSION_PAUSED && !prepare_run (self))
+    return;
   bp_session_step (self->session);
 }
 
@@ -241,20 +266,17 @@ state_changed_cb (BpWindow *self)
 {
   BpSessionState state = bp_session_get_state (self->session);
 
-  if (state == BP_SESSION_DIVERGED)
-    {
-      const nn_divergence *d = bp_session_get_divergence (self->session);
-      g_autofree char *msg = g_strdup_printf (_("Training diverged: %s. Try a learning rate "
-                                                "10 times smaller, or clip the gradients."),
-                                              d->message);
-
-      bp_window_show_message (self, msg, TRUE);
-    }
   if (state != BP_SESSION_RUNNING && state != BP_SESSION_PAUSED)
     self->run_started = 0;
   /* Whatever arrived shows now, not at the next tick. */
   if (self->dirty)
     refresh (self);
+  if (state == BP_SESSION_DIVERGED)
+    bp_window_diverged (self);
+  else if (state == BP_SESSION_FINISHED || state == BP_SESSION_PAUSED)
+    bp_window_diagnose (self);
+  if (state == BP_SESSION_RUNNING)
+    gtk_widget_set_visible (GTK_WIDGET (self->banner_action), FALSE);
   update_actions (self);
   update_status (self);
 }
@@ -270,6 +292,11 @@ refresh (BpWindow *self)
 {
   self->dirty = FALSE;
   bp_window_plots_refresh (self);
+  if (self->diagnosis_due)
+    {
+      self->diagnosis_due = FALSE;
+      bp_window_diagnose (self);
+    }
   bp_training_panel_show_lr (self->training_panel, self->shown_lr);
   update_status (self);
 }
@@ -300,6 +327,17 @@ static void
 step_cb (BpWindow           *self,
          const BpStepRecord *record)
 {
+  if (self->history != NULL)
+    {
+      nn_step_report r = {
+        .step = record->step, .epoch = record->epoch, .batch = record->batch,
+        .batches = record->batches, .loss = record->loss, .lr = record->lr,
+        .grad_norm = record->grad_norm, .n_ops = record->n_ops, .ops = record->ops,
+      };
+
+      nn_history_add_step (self->history, &r);
+      bp_window_diagnosis_step (self);
+    }
   bp_window_plots_add_step (self, record);
   self->shown_lr = record->lr;
   mark_dirty (self);
@@ -312,8 +350,11 @@ epoch_cb (BpWindow            *self,
   nn_epoch_report r = record->report;
 
   r.dead_fraction = NULL;
-  g_array_append_val (self->history, r);
+  g_array_append_val (self->epochs, r);
   self->last_rate = r.samples_per_s;
+  if (self->history != NULL)
+    nn_history_add_epoch (self->history, &record->report);
+  self->diagnosis_due = TRUE;
   bp_window_plots_add_epoch (self, &record->report, bp_session_get_step (self->session));
   mark_dirty (self);
 }
@@ -521,7 +562,8 @@ bp_window_finalize (GObject *object)
 {
   BpWindow *self = BP_WINDOW (object);
 
-  g_array_unref (self->history);
+  g_array_unref (self->epochs);
+  g_clear_pointer (&self->history, nn_history_free);
   g_ptr_array_unref (self->hist_sets);
   g_free (self->grad_series);
   g_free (self->hist_ops);
@@ -569,6 +611,9 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BpWindow, progress);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, speed_label);
   gtk_widget_class_bind_template_child (widget_class, BpWindow, eta_label);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, findings_list);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, diagnosis_summary);
+  gtk_widget_class_bind_template_child (widget_class, BpWindow, banner_action);
   gtk_widget_class_bind_template_callback (widget_class, banner_close_cb);
   gtk_widget_class_bind_template_callback (widget_class, data_loaded_cb);
   gtk_widget_class_bind_template_callback (widget_class, model_changed_cb);
@@ -583,6 +628,7 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.reset", NULL, reset_action);
+  bp_window_diagnosis_class_init (widget_class);
   /* Space starts and pauses, unless a focused control takes it first. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.start-pause", NULL);
 }
@@ -592,7 +638,7 @@ bp_window_init (BpWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->history = g_array_new (FALSE, TRUE, sizeof (nn_epoch_report));
+  self->epochs = g_array_new (FALSE, TRUE, sizeof (nn_epoch_report));
   self->hist_sets = g_ptr_array_new_with_free_func ((GDestroyNotify) bp_histogram_set_free);
   self->session = bp_session_new ();
   g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (state_changed_cb), self);
@@ -701,5 +747,31 @@ GArray *
 bp_window_get_history (BpWindow *self)
 {
   g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
+  return self->epochs;
+}
+
+const nn_history *
+bp_window_get_run_history (BpWindow *self)
+{
+  g_return_val_if_fail (BP_IS_WINDOW (self), NULL);
   return self->history;
+}
+
+void
+bp_window_apply_settings (BpWindow                *self,
+                          const nn_model_spec     *spec,
+                          const nn_trainer_params *params)
+{
+  nn_trainer_params shown;
+  nn_loss loss;
+  int threads;
+
+  g_return_if_fail (BP_IS_WINDOW (self));
+  bp_training_panel_get_params (self->training_panel, &shown, &loss, &threads);
+  bp_training_panel_set_params (self->training_panel, params, spec->loss, threads);
+  bp_layer_editor_set_spec (self->layer_editor, spec);
+  /* Neither setter says "changed": the model is rebuilt here (or when the
+   * run under way stops). */
+  update_shape (self);
+  rebuild (self);
 }

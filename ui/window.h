@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "data.h"
+#include "history.h"
 #include "session.h"
 #include "source.h"
 #include "spec.h"
@@ -43,11 +44,13 @@ void bp_window_get_settings (BpWindow          *self,
                              nn_model_spec     *spec,
                              nn_trainer_params *params);
 
-/* The data loaded, the session (its model and run), and the epochs of the
- * current run (an array of nn_epoch_report whose dead_fraction is NULL). */
+/* The data loaded, the session (its model and run), the epochs of the
+ * current run (an array of nn_epoch_report whose dead_fraction is NULL),
+ * and the run's history as the diagnosis reads it (NULL without a model). */
 BpData *bp_window_get_data (BpWindow *self);
 BpSession *bp_window_get_session (BpWindow *self);
 GArray *bp_window_get_history (BpWindow *self);
+const nn_history *bp_window_get_run_history (BpWindow *self);
 
 /* Whether a run is under way (running or paused). */
 gboolean bp_window_is_training (BpWindow *self);

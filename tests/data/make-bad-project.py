@@ -68,6 +68,26 @@ def good_weights(dtype="F32", drop=None, extra=None, shapes=None):
     return header, data
 
 
+# A run of two epochs with the diagnosis's history: 3 ops (Linear, ReLU,
+# Linear), so each step sample is 5 numbers and 7 statistics per op.
+RUN = {"state": "finished", "epochs": 2, "steps": 2, "best_epoch": 2, "seconds": 0.5,
+       "history": [{"epoch": e, "train_loss": 1.0 / e, "train_accuracy": 0.5,
+                    "val_loss": 1.1 / e, "val_accuracy": 0.5, "lr": 0.001,
+                    "samples_per_s": 1000, "seconds": 0.25} for e in (1, 2)]}
+DIAGNOSIS = {"ops": 3, "stride": 1,
+             "steps": [[s, s, 1.0 / s, 0.001, 0.5] + [0.25] * 21 for s in (1, 2)],
+             "dead": [[None, 0, None], [None, 0.5, None]]}
+
+
+def with_run(mutate=None):
+    def change(p):
+        p["run"] = copy.deepcopy(RUN)
+        p["diagnosis"] = copy.deepcopy(DIAGNOSIS)
+        if mutate:
+            mutate(p)
+    return change
+
+
 def write(path, content):
     with open(path, "wb" if isinstance(content, bytes) else "w") as f:
         f.write(content)
@@ -103,6 +123,21 @@ def main():
           project(lambda p: p["data"]["scaler"].update(offset=[0.5])))
     write("bad/project-weights-path.json",
           project(lambda p: p.update(weights="../../etc/passwd")))
+
+    write("project/run.json", project(with_run()))
+    write("bad/project-diagnosis-no-run.json",
+          project(with_run(lambda p: p.pop("run"))))
+    write("bad/project-diagnosis-ops.json",
+          project(with_run(lambda p: p["diagnosis"].update(ops=5))))
+    write("bad/project-diagnosis-step-length.json",
+          project(with_run(lambda p: p["diagnosis"]["steps"][1].pop())))
+    write("bad/project-diagnosis-step-order.json",
+          project(with_run(lambda p: p["diagnosis"]["steps"].reverse())))
+    write("bad/project-diagnosis-dead.json",
+          project(with_run(lambda p: p["diagnosis"]["dead"].pop())))
+    write("bad/project-diagnosis-divergence.json",
+          project(with_run(lambda p: p["diagnosis"].update(divergence={"step": 2, "epoch": 1,
+                                                                       "op": 7}))))
 
     write("bad/weights-short.safetensors", b"\x10\x00\x00")
     write("bad/weights-header-beyond-file.safetensors",
