@@ -466,6 +466,68 @@ test_check_gradients (void)
   assert_no_worker ();
 }
 
+static guint
+evaluations (gpointer view)
+{
+  guint n = 0;
+
+  g_object_get (view, "evaluations", &n, NULL);
+  return n;
+}
+
+static gboolean
+views_busy (BpWindow *window)
+{
+  return bp_boundary_view_is_busy (window->boundary_view)
+         || bp_evaluation_view_is_busy (window->evaluation_view);
+}
+
+/* The Boundary and Evaluation tabs follow the model: only the tab in view
+ * evaluates while a run goes on, a tab coming into view catches up at
+ * once, and the end of a run reaches the tab in view; a new model starts
+ * them again. */
+static void
+test_evaluation_tabs (void)
+{
+  BpWindow *window = bp_window_new (NULL);
+  guint boundary_before, evaluation_before;
+  gint64 end;
+
+  gtk_window_present (GTK_WINDOW (window));
+  /* Long enough to be stopped. */
+  load_spiral (window, "dense:32:relu,dense:3", 0.1, 100000);
+  gtk_stack_set_visible_child_name (window->plot_stack, "boundary");
+  /* The fresh model's boundary, at once. */
+  g_assert_cmpuint (evaluations (window->boundary_view), >=, 1);
+  evaluation_before = evaluations (window->evaluation_view);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start-pause", NULL);
+  g_assert_true (wait_state (window, BP_SESSION_RUNNING));
+  bp_test_spin (1500);
+  /* Twice a second at most, and only the boundary. */
+  g_assert_cmpuint (evaluations (window->boundary_view), >=, 2);
+  g_assert_cmpuint (evaluations (window->evaluation_view), ==, evaluation_before);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_true (state_is (window, BP_SESSION_READY));
+
+  boundary_before = evaluations (window->boundary_view);
+  gtk_stack_set_visible_child_name (window->plot_stack, "evaluation");
+  g_assert_cmpuint (evaluations (window->evaluation_view), ==, evaluation_before + 1);
+  g_assert_cmpuint (evaluations (window->boundary_view), ==, boundary_before);
+  end = g_get_monotonic_time () + (gint64) (TIMEOUT_S * G_USEC_PER_SEC);
+  while (views_busy (window) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (views_busy (window));
+  g_assert_true (bp_test_find_label (GTK_WIDGET (window->evaluation_view),
+                                     "accuracy on the 201 rows of the test part"));
+  /* Back to a tab that has seen these weights: nothing to do. */
+  gtk_stack_set_visible_child_name (window->plot_stack, "boundary");
+  gtk_stack_set_visible_child_name (window->plot_stack, "evaluation");
+  g_assert_cmpuint (evaluations (window->evaluation_view), ==, evaluation_before + 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+  assert_no_worker ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -482,5 +544,6 @@ main (int    argc,
   g_test_add_func ("/ui/window/diagnosis", test_diagnosis);
   g_test_add_func ("/ui/window/recover", test_recover);
   g_test_add_func ("/ui/window/check-gradients", test_check_gradients);
+  g_test_add_func ("/ui/window/evaluation-tabs", test_evaluation_tabs);
   return g_test_run ();
 }

@@ -6,8 +6,10 @@
  * gradient and histogram plots fed live — and prints the training
  * samples/s of each and their ratio, for tools/bench:
  *
- *   bench-window [ROUNDS [EPOCHS [THREADS]]]   (under a display, e.g. xvfb-run)
+ *   bench-window [ROUNDS [EPOCHS [THREADS [TAB]]]]   (under a display, e.g. xvfb-run)
  *
+ * TAB is the plot tab in view during the run (default "curves"; e.g.
+ * "evaluation", which evaluates the test part twice a second).
  * Rounds alternate the two; each side's rate is the median of its epochs
  * after the first (thread start, caches), best over the rounds, as other
  * load on the machine only ever slows an epoch down. */
@@ -107,7 +109,8 @@ static double
 run_window (const nn_data_source    *source,
             const nn_model_spec     *spec,
             const nn_trainer_params *params,
-            int                      threads)
+            int                      threads,
+            const char              *tab)
 {
   BpWindow *window = bp_window_new (NULL);
   BpSession *session = bp_window_get_session (window);
@@ -120,6 +123,7 @@ run_window (const nn_data_source    *source,
   bp_training_panel_set_params (window->training_panel, params, spec->loss, threads);
   if (!wait_state (session, BP_SESSION_READY, 120.0))
     g_error ("the window did not build the model");
+  gtk_stack_set_visible_child_name (window->plot_stack, tab);
   g_signal_connect (session, "epoch", G_CALLBACK (window_epoch_cb), &rates);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start-pause", NULL);
   if (!wait_state (session, BP_SESSION_FINISHED, 3600.0))
@@ -135,6 +139,7 @@ main (int    argc,
   int rounds = argc > 1 ? atoi (argv[1]) : 2;
   int epochs = argc > 2 ? atoi (argv[2]) : 3;
   int threads = argc > 3 ? atoi (argv[3]) : (int) g_get_num_processors ();
+  const char *tab = argc > 4 ? argv[4] : "curves";
   nn_trainer_params params = nn_trainer_params_default ();
   g_autoptr (GError) error = NULL;
   g_autoptr (BpData) data = NULL;
@@ -144,7 +149,7 @@ main (int    argc,
 
   gtk_init ();
   if (epochs < 2 || epochs > MAX_EPOCHS || rounds < 1)
-    return fprintf (stderr, "usage: bench-window [ROUNDS [EPOCHS ≥ 2 [THREADS]]]\n"), 2;
+    return fprintf (stderr, "usage: bench-window [ROUNDS [EPOCHS ≥ 2 [THREADS [TAB]]]]\n"), 2;
   nn_data_source_init (&source);
   if (nn_data_source_set (&source, "fashion-mnist", NULL) != NN_OK
       || (data = bp_data_load (&source, NULL)) == NULL)
@@ -163,7 +168,7 @@ main (int    argc,
     {
       nn_gemm_set_threads (threads);
       headless = MAX (headless, run_headless (data, &spec, &params));
-      windowed = MAX (windowed, run_window (&source, &spec, &params, threads));
+      windowed = MAX (windowed, run_window (&source, &spec, &params, threads, tab));
     }
   printf ("%.0f %.0f\n", headless, windowed);
   return 0;

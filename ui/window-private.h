@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "boundary-view.h"
 #include "data-panel.h"
 #include "diagnose.h"
+#include "evaluation-view.h"
 #include "history.h"
 #include "histogram-plot.h"
 #include "layer-editor.h"
@@ -52,6 +54,8 @@ struct _BpWindow
   GtkListBox        *findings_list;
   GtkLabel          *diagnosis_summary;
   GtkButton         *banner_action;
+  BpBoundaryView    *boundary_view;
+  BpEvaluationView  *evaluation_view;
 
   /* Plots, made in code. */
   BpLinePlot        *loss_plot;
@@ -82,6 +86,11 @@ struct _BpWindow
   gint64             run_started;     /* monotonic µs of the first step of this run */
   guint64            run_first_step;
   double             last_rate;       /* samples/s of the last epoch */
+  float             *eval_params;     /* the weights the views were last sent */
+  float             *eval_buffers;
+  guint64            boundary_step;   /* the step + 1 of the weights each tab was sent */
+  guint64            evaluation_step;
+  gint64             eval_sent;       /* monotonic µs of the last sending */
 };
 
 /* window-plots.c */
@@ -102,6 +111,15 @@ void bp_window_diagnosis_class_init (GtkWidgetClass *widget_class);
 void bp_window_diagnose (BpWindow *self);
 void bp_window_diagnosis_step (BpWindow *self);
 void bp_window_diverged (BpWindow *self);
+
+/* window-evaluation.c: the Boundary and Evaluation tabs */
+void bp_window_evaluation_class_init (GtkWidgetClass *widget_class);
+void bp_window_evaluation_set_data (BpWindow *self,
+                                    BpData   *data);
+void bp_window_evaluation_reset (BpWindow *self);
+void bp_window_evaluation_refresh (BpWindow *self,
+                                   gboolean  now);
+void bp_window_evaluation_free (BpWindow *self);
 
 /* window.c: shows @spec and @params in the panels, as the next run's. */
 void bp_window_apply_settings (BpWindow                *self,

@@ -86,6 +86,7 @@ rebuild (BpWindow *self)
     self->history = nn_history_new (nn_model_n_ops (bp_session_get_model (self->session)), NULL);
   self->last_diagnosed = 0;
   bp_window_diagnose (self);
+  bp_window_evaluation_reset (self);
   update_actions (self);
   update_status (self);
 }
@@ -97,6 +98,7 @@ data_loaded_cb (BpWindow *self,
   nn_model_spec spec;
 
   bp_training_panel_set_task (self->training_panel, bp_data_get_task (data));
+  bp_window_evaluation_set_data (self, data);
   update_shape (self);
   bp_layer_editor_get_spec (self->layer_editor, &spec);
   bp_data_panel_set_model (self->data_panel, &spec);
@@ -277,6 +279,8 @@ state_changed_cb (BpWindow *self)
     bp_window_diagnose (self);
   if (state == BP_SESSION_RUNNING)
     gtk_widget_set_visible (GTK_WIDGET (self->banner_action), FALSE);
+  else
+    bp_window_evaluation_refresh (self, TRUE);
   update_actions (self);
   update_status (self);
 }
@@ -297,6 +301,7 @@ refresh (BpWindow *self)
       self->diagnosis_due = FALSE;
       bp_window_diagnose (self);
     }
+  bp_window_evaluation_refresh (self, FALSE);
   bp_training_panel_show_lr (self->training_panel, self->shown_lr);
   update_status (self);
 }
@@ -569,6 +574,7 @@ bp_window_finalize (GObject *object)
   g_free (self->hist_ops);
   g_free (self->pending_weights);
   g_free (self->pending_buffers);
+  bp_window_evaluation_free (self);
   G_OBJECT_CLASS (bp_window_parent_class)->finalize (object);
 }
 
@@ -629,6 +635,7 @@ bp_window_class_init (BpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.reset", NULL, reset_action);
   bp_window_diagnosis_class_init (widget_class);
+  bp_window_evaluation_class_init (widget_class);
   /* Space starts and pauses, unless a focused control takes it first. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.start-pause", NULL);
 }

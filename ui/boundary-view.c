@@ -1,0 +1,674 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "boundary-view.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "loss.h"
+#include "model-snapshot.h"
+#include "scatter-plot.h"
+
+/* The plane is evaluated at the centres of GRID_COLS × GRID_ROWS cells,
+ * MAX_BATCH rows a forward pass. */
+#define GRID_COLS 120
+#define GRID_ROWS 90
+#define GRID_CELLS (GRID_COLS * GRID_ROWS)
+#define MAX_BATCH 1024
+/* Room around the points, as a share of their span on each side. */
+#define MARGIN 0.08
+/* Points drawn per part (every n-th row beyond). */
+#define MAX_POINTS 4000
+/* Opacity of a cell whose class the model gives 1/k (a guess) and 1. */
+#define ALPHA_UNSURE 0.15
+#define ALPHA_SURE   0.6
+
+typedef struct
+{
+  BpModelSnapshot *snapshot;
+  BpData          *data;
+  guint            generation;
+  double           x_lo, x_hi, y_lo, y_hi;
+} Job;
+
+/* The model's prediction at each cell, row 0 at the top. */
+typedef struct
+{
+  gint32 *classes;  /* [GRID_CELLS] classification */
+  float  *alpha;    /* [GRID_CELLS] */
+  float  *values;   /* [GRID_CELLS] regression: the first output */
+} Plane;
+
+typedef struct
+{
+  BpBoundaryView *view;
+} Link;
+
+struct _BpBoundaryView
+{
+  GtkWidget      parent_instance;
+
+  BpData        *data;
+  gboolean       plane_ok;     /* the data have two features */
+  double         x_lo, x_hi, y_lo, y_hi;
+
+  Link          *link;
+  GCancellable  *cancellable;
+  gboolean       running;
+  Job           *pending;
+  guint          generation;
+  guint          evaluations;
+
+  GtkWidget     *stack;
+  GtkWidget     *note;
+  BpScatterPlot *plot;
+  GtkWidget     *caption;
+};
+
+enum
+{
+  PROP_0,
+  PROP_BUSY,
+  PROP_EVALUATIONS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (BpBoundaryView, bp_boundary_view, GTK_TYPE_WIDGET)
+
+static void
+job_free (Job *job)
+{
+  bp_model_snapshot_unref (job->snapshot);
+  g_clear_object (&job->data);
+  g_free (job);
+}
+
+static void
+plane_free (Plane *plane)
+{
+  if (plane == NULL)
+    return;
+  g_free (plane->classes);
+  g_free (plane->alpha);
+  g_free (plane->values);
+  g_free (plane);
+}
+
+static Link *
+link_ref (Link *link)
+{
+  return g_rc_box_acquire (link);
+}
+
+static void
+link_unref (Link *link)
+{
+  g_rc_box_release (link);
+}
+
+/* ---- The worker ---------------------------------------------------------- */
+
+/* How sure the model is of class @c of a row of @k_out outputs, as a
+ * share from 1/k (no idea) to 1: the softmax probability for
+ * cross-entropy; the sigmoid's for one BCE output (k = 2); otherwise the
+ * class's share of the outputs squashed into [0, 1] (sigmoids for BCE,
+ * clamped values for MSE). */
+static double
+confidence (nn_loss      loss,
+            const float *out,
+            gsize        k_out,
+            gint32       c)
+{
+  double sum = 0.0, mine = 0.0;
+
+  if (loss == NN_LOSS_CE)
+    {
+      float top = out[0];
+
+      for (gsize j = 1; j < k_out; j++)
+        top = MAX (top, out[j]);
+      for (gsize j = 0; j < k_out; j++)
+        sum += exp ((double) out[j] - top);
+      return 1.0 / sum;
+    }
+  if (loss == NN_LOSS_BCE && k_out == 1)
+    {
+      double p = 1.0 / (1.0 + exp (-(double) out[0]));
+
+      return MAX (p, 1.0 - p);
+    }
+  for (gsize j = 0; j < k_out; j++)
+    {
+      double s = loss == NN_LOSS_BCE ? 1.0 / (1.0 + exp (-(double) out[j]))
+                                     : CLAMP ((double) out[j], 0.0, 1.0);
+
+      sum += s;
+      if ((gint32) j == c)
+        mine = s;
+    }
+  return sum > 0 ? mine / sum : 1.0 / (double) k_out;
+}
+
+static void
+plane_worker (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr (GError) error = NULL;
+  nn_task kind = bp_data_get_task (job->data);
+  gsize k = bp_data_get_k (job->data), k_out;
+  double dx = (job->x_hi - job->x_lo) / GRID_COLS, dy = (job->y_hi - job->y_lo) / GRID_ROWS;
+  double classes_k;
+  float *x = NULL;
+  Plane *plane;
+  nn_model *model;
+  nn_loss loss;
+
+  model = bp_model_snapshot_build (job->snapshot, kind, k, 2, MAX_BATCH, &error);
+  if (model == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  k_out = nn_model_outputs (model);
+  loss = nn_model_get_spec (model)->loss;
+  classes_k = loss == NN_LOSS_BCE && k_out == 1 ? 2.0 : (double) k_out;
+  plane = g_new0 (Plane, 1);
+  if (kind == NN_TASK_CLASSIFICATION)
+    {
+      plane->classes = g_new (gint32, GRID_CELLS);
+      plane->alpha = g_new (float, GRID_CELLS);
+    }
+  else
+    plane->values = g_new (float, GRID_CELLS);
+  x = g_new (float, 2 * MAX_BATCH);
+
+  for (gsize first = 0; first < GRID_CELLS; first += MAX_BATCH)
+    {
+      gsize n = MIN ((gsize) GRID_CELLS - first, (gsize) MAX_BATCH);
+      const float *out;
+
+      if (g_task_return_error_if_cancelled (task))
+        {
+          g_free (x);
+          plane_free (plane);
+          nn_model_free (model);
+          return;
+        }
+      /* Cell centres, so that cairo's bilinear filter, which takes pixel
+       * centres as the samples, puts each value where it was computed. */
+      for (gsize i = 0; i < n; i++)
+        {
+          gsize cell = first + i, row = cell / GRID_COLS, col = cell % GRID_COLS;
+
+          x[2 * i] = (float) (job->x_lo + (col + 0.5) * dx);
+          x[2 * i + 1] = (float) (job->y_hi - (row + 0.5) * dy);
+        }
+      out = nn_model_forward (model, x, n, NN_MODE_EVAL, NULL);
+      if (plane->classes != NULL)
+        {
+          nn_loss_predict (out, n, k_out, plane->classes + first);
+          for (gsize i = 0; i < n; i++)
+            {
+              double p = confidence (loss, out + i * k_out, k_out, plane->classes[first + i]);
+              double sure = classes_k > 1 ? (p - 1.0 / classes_k) / (1.0 - 1.0 / classes_k) : 1;
+
+              plane->alpha[first + i] = isfinite (sure)
+                                        ? (float) (ALPHA_UNSURE + (ALPHA_SURE - ALPHA_UNSURE)
+                                                   * CLAMP (sure, 0.0, 1.0))
+                                        : 0.0f;
+            }
+        }
+      else
+        for (gsize i = 0; i < n; i++)
+          plane->values[first + i] = out[i * k_out];
+    }
+  g_free (x);
+  nn_model_free (model);
+  g_task_return_pointer (task, plane, (GDestroyNotify) plane_free);
+}
+
+/* ---- Running tasks ------------------------------------------------------ */
+
+static void start_job (BpBoundaryView *self,
+                       Job            *job);
+
+static void
+set_busy_changed (BpBoundaryView *self,
+                  gboolean        was_busy)
+{
+  if (was_busy != bp_boundary_view_is_busy (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+plane_done_cb (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  Link *link = user_data;
+  BpBoundaryView *self = link->view;
+  GTask *task = G_TASK (res);
+  Job *job = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  Plane *plane = g_task_propagate_pointer (task, &error);
+
+  link_unref (link);
+  if (self == NULL)
+    {
+      plane_free (plane);
+      return;
+    }
+  self->running = FALSE;
+  if (plane != NULL && job->generation == self->generation)
+    bp_scatter_plot_set_raster (self->plot, GRID_COLS, GRID_ROWS, job->x_lo, job->x_hi,
+                                job->y_lo, job->y_hi, plane->classes, plane->alpha,
+                                plane->values);
+  else if (plane == NULL && job->generation == self->generation
+           && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not evaluate the model: %s"),
+                                                  error->message);
+
+      gtk_label_set_text (GTK_LABEL (self->caption), message);
+    }
+  plane_free (plane);
+  if (self->pending != NULL)
+    start_job (self, g_steal_pointer (&self->pending));
+  set_busy_changed (self, TRUE);
+}
+
+static void
+start_job (BpBoundaryView *self,
+           Job            *job)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, self->cancellable, plane_done_cb,
+                                       link_ref (self->link));
+
+  g_task_set_source_tag (task, start_job);
+  g_task_set_name (task, "[backprop] decision boundary");
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  self->running = TRUE;
+  self->evaluations++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVALUATIONS]);
+  g_task_run_in_thread (task, plane_worker);
+}
+
+static void
+forget_work (BpBoundaryView *self)
+{
+  self->generation++;
+  g_clear_pointer (&self->pending, job_free);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+}
+
+/* ---- The points ---------------------------------------------------------- */
+
+static void
+widen (double *lo,
+       double *hi)
+{
+  double span = *hi - *lo;
+
+  if (!(span > 0) || !isfinite (span))
+    {
+      double mid = isfinite (*lo) ? *lo : 0.0;
+
+      *lo = mid - 0.5;
+      *hi = mid + 0.5;
+      return;
+    }
+  *lo -= MARGIN * span;
+  *hi += MARGIN * span;
+}
+
+static void
+add_part (BpBoundaryView   *self,
+          const nn_dataset *part,
+          const char       *name,
+          BpScatterStyle    style)
+{
+  gsize every = MAX ((part->n + MAX_POINTS - 1) / MAX_POINTS, 1), m = 0;
+  g_autofree float *x = g_new (float, MIN (part->n, MAX_POINTS) + 1);
+  g_autofree float *y = g_new (float, MIN (part->n, MAX_POINTS) + 1);
+  g_autofree float *values = NULL;
+  g_autofree gint32 *classes = NULL;
+
+  if (part->y != NULL)
+    classes = g_new (gint32, MIN (part->n, MAX_POINTS) + 1);
+  else if (part->t != NULL)
+    values = g_new (float, MIN (part->n, MAX_POINTS) + 1);
+  for (gsize i = 0; i < part->n && m < MAX_POINTS; i += every, m++)
+    {
+      x[m] = part->x[i * part->d];
+      y[m] = part->x[i * part->d + 1];
+      if (classes != NULL)
+        classes[m] = part->y[i];
+      if (values != NULL)
+        values[m] = part->t[i * part->k];
+    }
+  bp_scatter_plot_add_points (self->plot, name, x, y, m, classes, values, 0, style);
+}
+
+static void
+range_of (const nn_dataset *part,
+          double           *x_lo,
+          double           *x_hi,
+          double           *y_lo,
+          double           *y_hi)
+{
+  for (gsize i = 0; i < part->n; i++)
+    {
+      float x = part->x[i * part->d], y = part->x[i * part->d + 1];
+
+      if (isfinite (x))
+        {
+          *x_lo = MIN (*x_lo, x);
+          *x_hi = MAX (*x_hi, x);
+        }
+      if (isfinite (y))
+        {
+          *y_lo = MIN (*y_lo, y);
+          *y_hi = MAX (*y_hi, y);
+        }
+    }
+}
+
+static char *
+feature_name (const nn_dataset *ds,
+              gsize             j)
+{
+  if (ds->feature_names != NULL && ds->feature_names[j] != NULL)
+    return g_strdup (ds->feature_names[j]);
+  return g_strdup_printf ("x%" G_GSIZE_FORMAT, j + 1);
+}
+
+static void
+show_points (BpBoundaryView *self)
+{
+  nn_dataset train = bp_data_get_train (self->data);
+  nn_dataset test = bp_data_get_test (self->data);
+  gboolean classes = bp_data_get_task (self->data) == NN_TASK_CLASSIFICATION;
+  g_autofree char *x_name = feature_name (&train, 0);
+  g_autofree char *y_name = feature_name (&train, 1);
+  g_autofree char *description = NULL;
+  g_autofree char *caption = NULL;
+
+  self->x_lo = self->y_lo = INFINITY;
+  self->x_hi = self->y_hi = -INFINITY;
+  range_of (&train, &self->x_lo, &self->x_hi, &self->y_lo, &self->y_hi);
+  range_of (&test, &self->x_lo, &self->x_hi, &self->y_lo, &self->y_hi);
+  widen (&self->x_lo, &self->x_hi);
+  widen (&self->y_lo, &self->y_hi);
+
+  bp_scatter_plot_clear (self->plot);
+  bp_scatter_plot_set_bounds (self->plot, self->x_lo, self->x_hi, self->y_lo, self->y_hi);
+  bp_plot_set_labels (BP_PLOT (self->plot), x_name, y_name);
+  if (classes)
+    {
+      gsize k = bp_data_get_k (self->data);
+      g_autofree const char **names = g_new0 (const char *, k + 1);
+
+      for (gsize i = 0; i < k; i++)
+        names[i] = bp_data_get_class_name (self->data, i);
+      bp_scatter_plot_set_classes (self->plot, k, names);
+      bp_plot_set_title (BP_PLOT (self->plot), _("Decision boundary"));
+      caption = g_strdup (_("Each class in its colour, paler where the model is less sure. "
+                            "Dots: training rows; rings: test rows."));
+    }
+  else
+    {
+      double lo = INFINITY, hi = -INFINITY;
+      char lo_text[32], hi_text[32];
+
+      for (gsize i = 0; i < train.n; i++)
+        if (isfinite (train.t[i * train.k]))
+          {
+            lo = MIN (lo, train.t[i * train.k]);
+            hi = MAX (hi, train.t[i * train.k]);
+          }
+      if (!(lo < hi))
+        {
+          lo = isfinite (lo) ? lo - 0.5 : 0;
+          hi = lo + 1;
+        }
+      bp_scatter_plot_set_classes (self->plot, 0, NULL);
+      bp_scatter_plot_set_value_range (self->plot, lo, hi);
+      bp_plot_set_title (BP_PLOT (self->plot), _("Predicted value"));
+      bp_format_value (lo, 3, lo_text, sizeof lo_text);
+      bp_format_value (hi, 3, hi_text, sizeof hi_text);
+      caption = g_strdup_printf (_("Blue for low values (%s), orange for high ones (%s). "
+                                   "Dots: training rows; rings: test rows."), lo_text, hi_text);
+    }
+  add_part (self, &train, _("training row"), BP_SCATTER_OUTLINED);
+  add_part (self, &test, _("test row"), BP_SCATTER_RING);
+  gtk_label_set_text (GTK_LABEL (self->caption), caption);
+
+  description = g_strdup_printf (_("The model's %s over the plane of %s and %s, with %"
+                                   G_GSIZE_FORMAT " training and %" G_GSIZE_FORMAT
+                                   " test points"),
+                                 classes ? _("predicted class") : _("predicted value"), x_name,
+                                 y_name, train.n, test.n);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->plot),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+}
+
+/* ---- GObject ------------------------------------------------------------ */
+
+static void
+bp_boundary_view_dispose (GObject *object)
+{
+  BpBoundaryView *self = BP_BOUNDARY_VIEW (object);
+
+  if (self->link != NULL)
+    {
+      self->link->view = NULL;
+      g_clear_pointer (&self->link, link_unref);
+    }
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pending, job_free);
+  self->running = FALSE;
+  g_clear_object (&self->data);
+  g_clear_pointer (&self->stack, gtk_widget_unparent);
+  G_OBJECT_CLASS (bp_boundary_view_parent_class)->dispose (object);
+}
+
+static void
+bp_boundary_view_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  BpBoundaryView *self = BP_BOUNDARY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUSY:
+      g_value_set_boolean (value, bp_boundary_view_is_busy (self));
+      break;
+    case PROP_EVALUATIONS:
+      g_value_set_uint (value, self->evaluations);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bp_boundary_view_class_init (BpBoundaryViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bp_boundary_view_dispose;
+  object_class->get_property = bp_boundary_view_get_property;
+
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EVALUATIONS] =
+    g_param_spec_uint ("evaluations", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "boundaryview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+bp_boundary_view_init (BpBoundaryView *self)
+{
+  GtkWidget *page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  self->link = g_rc_box_new0 (Link);
+  self->link->view = self;
+  self->cancellable = g_cancellable_new ();
+
+  self->stack = gtk_stack_new ();
+  gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
+
+  self->note = gtk_label_new (_("Load data with two features to see the decision boundary"));
+  gtk_widget_set_name (self->note, "note");
+  gtk_label_set_wrap (GTK_LABEL (self->note), TRUE);
+  gtk_label_set_justify (GTK_LABEL (self->note), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (self->note, "dim-label");
+  gtk_widget_set_margin_start (self->note, 24);
+  gtk_widget_set_margin_end (self->note, 24);
+  gtk_stack_add_named (GTK_STACK (self->stack), self->note, "note");
+
+  self->plot = bp_scatter_plot_new ();
+  gtk_widget_set_vexpand (GTK_WIDGET (self->plot), TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->plot), TRUE);
+  self->caption = gtk_label_new ("");
+  gtk_label_set_wrap (GTK_LABEL (self->caption), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->caption), 0);
+  gtk_widget_add_css_class (self->caption, "caption");
+  gtk_widget_add_css_class (self->caption, "dim-label");
+  gtk_widget_set_margin_start (self->caption, 12);
+  gtk_widget_set_margin_end (self->caption, 12);
+  gtk_widget_set_margin_bottom (self->caption, 8);
+  gtk_box_append (GTK_BOX (page), GTK_WIDGET (self->plot));
+  gtk_box_append (GTK_BOX (page), self->caption);
+  gtk_stack_add_named (GTK_STACK (self->stack), page, "plane");
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "note");
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Decision boundary"), -1);
+}
+
+/* ---- Public ------------------------------------------------------------- */
+
+GtkWidget *
+bp_boundary_view_new (void)
+{
+  return g_object_new (BP_TYPE_BOUNDARY_VIEW, NULL);
+}
+
+void
+bp_boundary_view_set_data (BpBoundaryView *self,
+                           BpData         *data)
+{
+  gboolean was_busy;
+
+  g_return_if_fail (BP_IS_BOUNDARY_VIEW (self));
+  g_return_if_fail (data == NULL || BP_IS_DATA (data));
+
+  if (data == self->data)
+    return;
+  was_busy = bp_boundary_view_is_busy (self);
+  forget_work (self);
+  g_set_object (&self->data, data);
+  self->plane_ok = data != NULL && bp_data_get_features (data) == 2;
+  bp_scatter_plot_clear (self->plot);
+  if (self->plane_ok)
+    {
+      show_points (self);
+      gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "plane");
+    }
+  else
+    {
+      g_autofree char *note = NULL;
+
+      if (data == NULL)
+        note = g_strdup (_("Load data with two features to see the decision boundary"));
+      else
+        note = g_strdup_printf (ngettext ("The decision boundary needs data with two features; "
+                                          "these have %" G_GSIZE_FORMAT ".",
+                                          "The decision boundary needs data with two features; "
+                                          "these have %" G_GSIZE_FORMAT ".",
+                                          bp_data_get_features (data)),
+                                bp_data_get_features (data));
+      gtk_label_set_text (GTK_LABEL (self->note), note);
+      gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "note");
+    }
+  set_busy_changed (self, was_busy);
+}
+
+void
+bp_boundary_view_update (BpBoundaryView      *self,
+                         const nn_model_spec *spec,
+                         const float         *params,
+                         gsize                n_params,
+                         const float         *buffers,
+                         gsize                n_buffers)
+{
+  gboolean was_busy;
+  Job *job;
+
+  g_return_if_fail (BP_IS_BOUNDARY_VIEW (self));
+  g_return_if_fail (spec != NULL);
+  g_return_if_fail (params != NULL || n_params == 0);
+  g_return_if_fail (buffers != NULL || n_buffers == 0);
+
+  if (!self->plane_ok)
+    return;
+  was_busy = bp_boundary_view_is_busy (self);
+  job = g_new0 (Job, 1);
+  job->snapshot = bp_model_snapshot_new (spec, params, n_params, buffers, n_buffers);
+  job->data = g_object_ref (self->data);
+  job->generation = self->generation;
+  job->x_lo = self->x_lo;
+  job->x_hi = self->x_hi;
+  job->y_lo = self->y_lo;
+  job->y_hi = self->y_hi;
+  if (self->running)
+    {
+      g_clear_pointer (&self->pending, job_free);
+      self->pending = job;
+    }
+  else
+    start_job (self, job);
+  set_busy_changed (self, was_busy);
+}
+
+void
+bp_boundary_view_clear (BpBoundaryView *self)
+{
+  gboolean was_busy;
+
+  g_return_if_fail (BP_IS_BOUNDARY_VIEW (self));
+
+  was_busy = bp_boundary_view_is_busy (self);
+  forget_work (self);
+  bp_scatter_plot_set_raster (self->plot, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL);
+  if (self->plane_ok)
+    show_points (self);
+  set_busy_changed (self, was_busy);
+}
+
+gboolean
+bp_boundary_view_is_busy (BpBoundaryView *self)
+{
+  g_return_val_if_fail (BP_IS_BOUNDARY_VIEW (self), FALSE);
+
+  return self->running || self->pending != NULL;
+}
