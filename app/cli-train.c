@@ -29,7 +29,8 @@ typedef struct
 #define MAX_FINDINGS 32
 
 /* Prints the findings not printed yet (all of them for people, at the
- * end; as they appear with --json). */
+ * end, but a divergence, which print_divergence has told; as they appear
+ * with --json). */
 static void
 print_findings (RunContext *ctx,
                 gboolean    at_end)
@@ -37,9 +38,8 @@ print_findings (RunContext *ctx,
   nn_finding findings[MAX_FINDINGS];
   size_t n = MIN (nn_diagnose (ctx->history, ctx->model, &ctx->project->training, findings,
                                MAX_FINDINGS), MAX_FINDINGS);
+  gboolean heading = FALSE;
 
-  if (at_end && !ctx->o->json && n > 0)
-    printf ("findings:\n");
   for (size_t i = 0; i < n; i++)
     {
       g_autofree char *key = g_strdup_printf ("%d:%d:%zu", findings[i].kind, findings[i].layer,
@@ -47,8 +47,15 @@ print_findings (RunContext *ctx,
 
       if (ctx->o->json && g_hash_table_contains (ctx->shown, key))
         continue;
-      if (ctx->o->json || at_end)
-        bp_finding_print (&findings[i], ctx->o->json);
+      if (ctx->o->json)
+        bp_finding_print (&findings[i], TRUE);
+      else if (at_end && findings[i].kind != NN_FINDING_DIVERGED)
+        {
+          if (!heading)
+            printf ("findings:\n");
+          heading = TRUE;
+          bp_finding_print (&findings[i], FALSE);
+        }
       g_hash_table_add (ctx->shown, g_steal_pointer (&key));
     }
   fflush (stdout);

@@ -246,15 +246,17 @@ bp_finding_print (const nn_finding *f,
         bp_json_null_value (w);
       else
         bp_json_int_value (w, (gint64) f->op);
+      /* 0: not tied to a step, or to an epoch (diagnose.h). */
       bp_json_key (w, "step");
-      bp_json_int_value (w, (gint64) f->step);
+      if (f->step == 0)
+        bp_json_null_value (w);
+      else
+        bp_json_int_value (w, (gint64) f->step);
       bp_json_key (w, "epoch");
-      bp_json_int_value (w, f->epoch);
-      bp_json_key (w, "evidence");
-      bp_json_begin_array (w);
-      for (int i = 0; i < 4; i++)
-        bp_json_double_value (w, f->evidence[i]);
-      bp_json_end_array (w);
+      if (f->epoch == 0)
+        bp_json_null_value (w);
+      else
+        bp_json_int_value (w, f->epoch);
       bp_json_key (w, "message");
       bp_json_string_value (w, f->message);
       bp_json_key (w, "advice");
@@ -269,6 +271,6 @@ bp_finding_print (const nn_finding *f,
       printf ("%s\n", bp_json_writer_text (w));
     }
   else
-    printf ("%-8s %-14s %s\n%24s%s\n", nn_finding_severity_name (f->severity),
+    printf ("%-8s %-19s %s\n%29s%s\n", nn_finding_severity_name (f->severity),
             nn_finding_kind_name (f->kind), f->message, "", f->advice);
 }

@@ -466,6 +466,8 @@ test_diagnose (void)
   g_assert_cmpint (t.status, ==, 0);
   g_assert_nonnull (strstr (t.out, "findings:\nwarning  vanishing_gradients Gradients vanish "
                             "toward the input: layers.0 (Linear(2→16)) in layer 1"));
+  g_assert_nonnull (strstr (t.out, "\n                             Use ReLU with He "
+                            "initialisation"));
   run_backprop (&d, "diagnose", "--project", vanish, NULL);
   g_assert_cmpint (d.status, ==, 0);
   /* The same findings, word for word, from the saved history. */
@@ -476,18 +478,22 @@ test_diagnose (void)
   run_backprop (&j, "diagnose", "--project", vanish, "--json", NULL);
   g_assert_cmpint (j.status, ==, 0);
   g_assert_true (g_str_has_prefix (j.out, "{\"finding\":{\"kind\":\"vanishing_gradients\","
-                                   "\"severity\":\"warning\",\"layer\":0,\"op\":0,"));
+                                   "\"severity\":\"warning\",\"layer\":0,\"op\":0,"
+                                   "\"step\":1,\"epoch\":null,\"message\":"));
   g_assert_nonnull (strstr (j.out, "\"fix\":\"he_init\""));
 
   run_backprop (&bt, "train", "--data", "spiral", "--layers", "dense:32:relu,dense:3",
                 "--optimizer", "sgd", "--lr", "100", "--epochs", "5", "--save", blow, NULL);
   g_assert_cmpint (bt.status, ==, 1);
-  g_assert_nonnull (strstr (bt.out, "error    diverged "));
+  /* Told once, with the rate it had. */
+  g_assert_true (g_str_has_prefix (bt.out, "diverged: the loss grew to "));
+  g_assert_nonnull (strstr (bt.out, "The learning rate was 100; try one 10 times smaller"));
+  g_assert_null (strstr (bt.out, "error    diverged"));
   g_assert_true (g_file_test (blow_w, G_FILE_TEST_EXISTS));
   run_backprop (&bd, "diagnose", "--project", blow, NULL);
   g_assert_cmpint (bd.status, ==, 1);
-  g_assert_true (g_str_has_prefix (bd.out, "error    diverged       Training diverged: the loss "
-                                   "grew to"));
+  g_assert_true (g_str_has_prefix (bd.out, "error    diverged            Training diverged: the "
+                                   "loss grew to"));
 
   /* Errors: no project, a missing one, one that is not whole. */
   run_backprop (&none, "diagnose", NULL);
