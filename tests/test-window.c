@@ -405,6 +405,95 @@ test_diagnosis (void)
   assert_no_worker ();
 }
 
+/* The data's own checks are part of the diagnosis: a CSV file with a
+ * column that never changes shows it among the findings, before any run. */
+static void
+test_data_findings (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bp-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "constant.csv", NULL);
+  g_autoptr (GString) csv = g_string_new ("a,b,c,label\n");
+  nn_trainer_params params = nn_trainer_params_default ();
+  BpWindow *window = bp_window_new (NULL);
+  nn_data_source source;
+  nn_model_spec spec;
+
+  for (int i = 0; i < 90; i++)
+    g_string_append_printf (csv, "%d,%g,1,%s\n", i, (i * 37) % 11 / 3.0, i % 3 ? "yes" : "no");
+  g_assert_true (g_file_set_contents (path, csv->str, -1, NULL));
+  nn_data_source_init (&source);
+  g_assert_cmpint (nn_data_source_set (&source, path, NULL), ==, NN_OK);
+  nn_model_spec_init (&spec);
+  spec.inputs = 3;
+  g_assert_cmpint (nn_model_spec_parse_layers (&spec, "dense:8:relu,dense:2", NULL), ==, NN_OK);
+  gtk_window_present (GTK_WINDOW (window));
+  bp_window_load (window, &source, &spec, &params, NULL, 0, NULL, 0, "constant");
+  g_assert_true (wait_state (window, BP_SESSION_READY));
+  g_assert_true (bp_test_find_label (GTK_WIDGET (window->findings_list), "Data: "));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (window->diagnosis_summary),
+                                   "0 errors, 1 warning, 0 notes."));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* Every fix a finding offers reaches the panels as it names it, the way
+ * its button applies it: the window's settings, the fix, the settings
+ * shown again. */
+static void
+test_fixes (void)
+{
+  static const struct
+  {
+    nn_fix      fix;
+    int         layer;
+    const char *layers;  /* after the fix; NULL: unchanged */
+  } cases[] = {
+    { NN_FIX_HE_INIT, 1, "dense:16:relu,dense:8:sigmoid:he_normal,dense:3" },
+    { NN_FIX_ADD_BATCHNORM, 1, "dense:16:relu,dense:8,batchnorm,sigmoid,dense:3" },
+    { NN_FIX_LEAKY_RELU, 0, "dense:16:leaky_relu,dense:8:sigmoid,dense:3" },
+    { NN_FIX_ADD_DROPOUT, -1, "dense:16:relu,dense:8:sigmoid,dropout:0.2,dense:3" },
+    { NN_FIX_LOWER_LR, -1, NULL },
+    { NN_FIX_RAISE_LR, -1, NULL },
+    { NN_FIX_CLIP_NORM, -1, NULL },
+    { NN_FIX_EARLY_STOP, -1, NULL },
+    { NN_FIX_PLATEAU_SCHEDULE, -1, NULL },
+  };
+  BpWindow *window = bp_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      nn_finding f = { .fix = cases[i].fix, .layer = cases[i].layer, .op = SIZE_MAX };
+      nn_trainer_params params, shown_params;
+      nn_data_source source;
+      nn_model_spec spec, shown_spec;
+      char layers[256];
+
+      g_test_message ("%s", nn_fix_name (cases[i].fix));
+      load_spiral (window, "dense:16:relu,dense:8:sigmoid,dense:3", 0.1, 20);
+      bp_window_get_settings (window, &source, &spec, &params);
+      g_assert_true (nn_fix_apply (&f, &spec, &params));
+      bp_window_apply_settings (window, &spec, &params);
+      bp_window_get_settings (window, &source, &shown_spec, &shown_params);
+      nn_model_spec_format_layers (&shown_spec, layers, sizeof layers);
+      g_assert_cmpstr (layers, ==, cases[i].layers != NULL ? cases[i].layers
+                       : "dense:16:relu,dense:8:sigmoid,dense:3");
+      g_assert_cmpfloat_with_epsilon (shown_params.opt.lr, cases[i].fix == NN_FIX_LOWER_LR ? 0.01
+                                      : cases[i].fix == NN_FIX_RAISE_LR ? 1.0 : 0.1, 1e-12);
+      g_assert_cmpfloat (shown_params.clip_norm, ==, cases[i].fix == NN_FIX_CLIP_NORM ? 1.0 : 0.0);
+      g_assert_cmpint (shown_params.early_stop, ==, cases[i].fix == NN_FIX_EARLY_STOP ? 10 : 0);
+      g_assert_cmpint (shown_params.schedule.kind, ==, cases[i].fix == NN_FIX_PLATEAU_SCHEDULE
+                       ? NN_SCHEDULE_PLATEAU : NN_SCHEDULE_CONSTANT);
+      /* And the model is built from them. */
+      g_assert_true (wait_state (window, BP_SESSION_READY));
+      g_assert_cmpuint (nn_model_n_ops (bp_session_get_model (bp_window_get_session (window))),
+                        ==, nn_model_spec_count_ops (&shown_spec));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  assert_no_worker ();
+}
+
 /* SGD at a learning rate of 100 on the spiral diverges: the run stops at
  * the last good step with a banner and a diagnosis; recovering goes on
  * from there at a tenth of the rate. */
@@ -542,6 +631,8 @@ main (int    argc,
   g_test_add_func ("/ui/window/close-asks", test_close_asks);
   g_test_add_func ("/ui/window/save-and-open", test_save_and_open);
   g_test_add_func ("/ui/window/diagnosis", test_diagnosis);
+  g_test_add_func ("/ui/window/data-findings", test_data_findings);
+  g_test_add_func ("/ui/window/fixes", test_fixes);
   g_test_add_func ("/ui/window/recover", test_recover);
   g_test_add_func ("/ui/window/check-gradients", test_check_gradients);
   g_test_add_func ("/ui/window/evaluation-tabs", test_evaluation_tabs);

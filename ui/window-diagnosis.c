@@ -201,10 +201,14 @@ bp_window_diagnose (BpWindow *self)
                         : _("Findings appear here as the model trains."));
   else
     {
-      g_autofree char *summary = g_strdup_printf (_("%u errors, %u warnings, %u notes. Select "
-                                                    "one to see its layer and where it "
-                                                    "began."), errors, warnings,
-                                                  rows - errors - warnings);
+      guint notes = rows - errors - warnings;
+      g_autofree char *e = g_strdup_printf (ngettext ("%u error", "%u errors", errors), errors);
+      g_autofree char *w = g_strdup_printf (ngettext ("%u warning", "%u warnings", warnings),
+                                            warnings);
+      g_autofree char *n = g_strdup_printf (ngettext ("%u note", "%u notes", notes), notes);
+      /* TRANSLATORS: the counts of errors, warnings and notes. */
+      g_autofree char *summary = g_strdup_printf (_("%s, %s, %s. Select one to see its layer "
+                                                    "and where it began."), e, w, n);
 
       gtk_label_set_text (self->diagnosis_summary, summary);
     }
