@@ -9,14 +9,11 @@
 #include <string.h>
 
 #include "boundary-view.h"
-#include "evaluate.h"
+#include "eval-test-private.h"
 #include "scatter-plot.h"
-#include "trainer.h"
-#include "ui-test-private.h"
 
 #define WIDTH 700
 #define HEIGHT 560
-#define WAIT_SECONDS 60
 
 /* The plane is sampled this far (pixels) from each training point, in
  * SAMPLE_DIRECTIONS directions: past the point's dot, inside its
@@ -32,162 +29,27 @@
 /* Hue within this many degrees of a class's colour votes for that class. */
 #define HUE_TOLERANCE 30.0
 
-static gboolean have_gtk;
-
-#define REQUIRE_GTK()                                   \
-  G_STMT_START                                          \
-  {                                                     \
-    if (!have_gtk)                                      \
-      {                                                 \
-        g_test_skip ("no display for GTK");             \
-        return;                                         \
-      }                                                 \
-  }                                                     \
-  G_STMT_END
-
 /* ---- Helpers ------------------------------------------------------------ */
-
-static GtkWidget *
-find_type (GtkWidget *root,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_type (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static const char *
-visible_page (GtkWidget *view)
-{
-  GtkWidget *stack = find_type (view, GTK_TYPE_STACK);
-
-  g_assert_nonnull (stack);
-  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
-}
 
 static const char *
 note_text (GtkWidget *view)
 {
-  GtkWidget *stack = find_type (view, GTK_TYPE_STACK);
+  GtkWidget *stack = bp_test_find_type (view, GTK_TYPE_STACK);
 
   return gtk_label_get_text (GTK_LABEL (gtk_stack_get_child_by_name (GTK_STACK (stack),
                                                                      "note")));
-}
-
-static guint
-evaluations (GtkWidget *view)
-{
-  guint n;
-
-  g_object_get (view, "evaluations", &n, NULL);
-  return n;
-}
-
-static BpData *
-load (const char *spec)
-{
-  nn_data_source src;
-  nn_error err = { 0 };
-  g_autoptr (GError) error = NULL;
-  BpData *data;
-
-  nn_data_source_init (&src);
-  g_assert_cmpint (nn_data_source_set (&src, spec, &err), ==, NN_OK);
-  data = bp_data_load (&src, &error);
-  g_assert_no_error (error);
-  return data;
-}
-
-/* A model of @layers for @data trained @epochs epochs (Adam, batches of 32)
- * on its training part; 0 epochs: the seeded initial weights. */
-static nn_model *
-train (BpData        *data,
-       const char    *layers,
-       int            epochs,
-       nn_model_spec *spec)
-{
-  nn_dataset part = bp_data_get_train (data);
-  nn_trainer_params params = nn_trainer_params_default ();
-  nn_error err = { 0 };
-  nn_trainer *trainer;
-  nn_model *model;
-
-  nn_model_spec_init (spec);
-  spec->inputs = bp_data_get_features (data);
-  spec->loss = bp_data_get_task (data) == NN_TASK_REGRESSION ? NN_LOSS_MSE : NN_LOSS_CE;
-  g_assert_cmpint (nn_model_spec_parse_layers (spec, layers, &err), ==, NN_OK);
-  model = nn_model_new (spec, 1024, &err);
-  g_assert_nonnull (model);
-  nn_model_init_params (model, 1);
-  if (epochs == 0)
-    return model;
-  params.epochs = epochs;
-  params.batch = 32;
-  params.opt.lr = 0.01;
-  params.stats = false;
-  trainer = nn_trainer_new (model, &params, &part, NULL, &err);
-  g_assert_nonnull (trainer);
-  nn_trainer_run (trainer);
-  nn_trainer_free (trainer);
-  return model;
 }
 
 static double
 test_accuracy (BpData   *data,
                nn_model *model)
 {
-  nn_dataset test = bp_data_get_test (data);
-  nn_error err = { 0 };
-  nn_class_metrics *cm = nn_class_metrics_new (bp_data_get_k (data), &err);
   double loss, accuracy;
+  nn_class_metrics *cm = bp_test_reference_classes (data, model, &loss);
 
-  g_assert_cmpint (nn_evaluate (model, &test, &loss, cm, NULL, &err), ==, NN_OK);
-  nn_class_metrics_finish (cm);
   accuracy = cm->accuracy;
   nn_class_metrics_free (cm);
   return accuracy;
-}
-
-static void
-update (GtkWidget           *view,
-        const nn_model_spec *spec,
-        nn_model            *model)
-{
-  bp_boundary_view_update (BP_BOUNDARY_VIEW (view), spec, nn_model_params (model),
-                           nn_model_n_params (model), nn_model_buffers (model),
-                           nn_model_n_buffers (model));
-}
-
-static void
-wait_idle (GtkWidget *view)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (bp_boundary_view_is_busy (BP_BOUNDARY_VIEW (view)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_false (bp_boundary_view_is_busy (BP_BOUNDARY_VIEW (view)));
-}
-
-static GtkWidget *
-present (GtkWidget *view)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
-  gtk_window_set_child (GTK_WINDOW (window), view);
-  gtk_window_present (GTK_WINDOW (window));
-  for (int i = 0; i < 300 && gtk_widget_get_width (view) != WIDTH; i++)
-    bp_test_spin (10);
-  g_assert_cmpint (gtk_widget_get_width (view), ==, WIDTH);
-  return window;
 }
 
 /* The view's plane as drawn now, with the plot area that maps data to it. */
@@ -204,7 +66,7 @@ render (GtkWidget *view)
   Render r = { 0 };
   int w, h;
 
-  r.plot = BP_SCATTER_PLOT (find_type (view, BP_TYPE_SCATTER_PLOT));
+  r.plot = BP_SCATTER_PLOT (bp_test_find_type (view, BP_TYPE_SCATTER_PLOT));
   g_assert_nonnull (r.plot);
   /* A page just shown is laid out at the next frame. */
   for (int i = 0; i < 300 && gtk_widget_get_width (GTK_WIDGET (r.plot)) == 0; i++)
@@ -216,36 +78,6 @@ render (GtkWidget *view)
   g_assert_true (bp_plot_get_area (BP_PLOT (r.plot), w, h, &r.area));
   r.surface = bp_test_render (GTK_WIDGET (r.plot), w, h);
   return r;
-}
-
-typedef struct
-{
-  double r, g, b, a;
-} Pixel;
-
-static Pixel
-pixel_at (cairo_surface_t *surface,
-          int              x,
-          int              y)
-{
-  const guint8 *data = cairo_image_surface_get_data (surface);
-  guint32 v;
-  Pixel p = { 0 };
-
-  if (x < 0 || y < 0 || x >= cairo_image_surface_get_width (surface)
-      || y >= cairo_image_surface_get_height (surface))
-    return p;
-  v = *(const guint32 *) (const void *) (data + (gsize) y * cairo_image_surface_get_stride (surface)
-                                         + 4 * (gsize) x);
-  p.a = (v >> 24) / 255.0;
-  if (p.a > 0)
-    {
-      /* Premultiplied. */
-      p.r = ((v >> 16) & 0xff) / 255.0 / p.a;
-      p.g = ((v >> 8) & 0xff) / 255.0 / p.a;
-      p.b = (v & 0xff) / 255.0 / p.a;
-    }
-  return p;
 }
 
 static void
@@ -281,7 +113,7 @@ hue_distance (double a,
  * hue it has (−1: none near enough). */
 static gboolean
 plane_class (BpScatterPlot *plot,
-             Pixel          p,
+             BpTestPixel    p,
              gsize          k,
              int           *cls)
 {
@@ -309,20 +141,6 @@ plane_class (BpScatterPlot *plot,
   return TRUE;
 }
 
-static double
-to_x (const BpPlotArea *a,
-      double            v)
-{
-  return bp_axis_to_pixel (&a->x_axis, v, a->x, a->x + a->width);
-}
-
-static double
-to_y (const BpPlotArea *a,
-      double            v)
-{
-  return bp_axis_to_pixel (&a->y_axis, v, a->y + a->height, a->y);
-}
-
 /* The share of the training points around which the plane's pixels are
  * mostly of the point's class: a vote of the pixels around each point. */
 static double
@@ -334,7 +152,8 @@ agreement (const Render *r,
 
   for (gsize i = 0; i < train.n; i++)
     {
-      double px = to_x (&r->area, train.x[2 * i]), py = to_y (&r->area, train.x[2 * i + 1]);
+      double px = bp_test_data_x (&r->area, train.x[2 * i]);
+      double py = bp_test_data_y (&r->area, train.x[2 * i + 1]);
       guint votes[64] = { 0 }, total = 0, others = 0;
 
       for (int d = 0; d < SAMPLE_DIRECTIONS; d++)
@@ -344,7 +163,7 @@ agreement (const Render *r,
           int y = (int) floor (py + SAMPLE_RADIUS * sin (angle));
           int cls;
 
-          if (plane_class (r->plot, pixel_at (r->surface, x, y), k, &cls) && cls >= 0)
+          if (plane_class (r->plot, bp_test_pixel_at (r->surface, x, y), k, &cls) && cls >= 0)
             {
               votes[cls]++;
               total++;
@@ -379,7 +198,7 @@ plane_share (const Render *r,
         int cls;
 
         all++;
-        if (plane_class (r->plot, pixel_at (r->surface, x, y), MAX (k, 2), &cls))
+        if (plane_class (r->plot, bp_test_pixel_at (r->surface, x, y), MAX (k, 2), &cls))
           plane++;
       }
   return (double) plane / (double) all;
@@ -443,28 +262,28 @@ static void
 test_note (void)
 {
   char *dir = make_image_set ();
-  g_autoptr (BpData) images = load (dir);
-  g_autoptr (BpData) sine = load ("sine");
+  g_autoptr (BpData) images = bp_test_load (dir);
+  g_autoptr (BpData) sine = bp_test_load ("sine");
   GtkWidget *view, *window;
   nn_model_spec spec;
   nn_model *model;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   g_assert_cmpuint (bp_data_get_features (images), ==, 784);
   view = bp_boundary_view_new ();
-  window = present (view);
-  g_assert_cmpstr (visible_page (view), ==, "note");
+  window = bp_test_present (view, WIDTH, HEIGHT);
+  g_assert_cmpstr (bp_test_visible_page (view), ==, "note");
   g_assert_cmpstr (note_text (view), ==, "Load data with two features to see the decision "
                    "boundary");
 
   bp_boundary_view_set_data (BP_BOUNDARY_VIEW (view), images);
-  g_assert_cmpstr (visible_page (view), ==, "note");
+  g_assert_cmpstr (bp_test_visible_page (view), ==, "note");
   g_assert_cmpstr (note_text (view), ==, "The decision boundary needs data with two features; "
                    "these have 784.");
-  model = train (images, "dense:2", 0, &spec);
-  update (view, &spec, model);
+  model = bp_test_train (images, "dense:2", 0, &spec);
+  bp_test_update (view, &spec, model);
   g_assert_false (bp_boundary_view_is_busy (BP_BOUNDARY_VIEW (view)));
-  g_assert_cmpuint (evaluations (view), ==, 0);
+  g_assert_cmpuint (bp_test_evaluations (view), ==, 0);
   nn_model_free (model);
 
   bp_boundary_view_set_data (BP_BOUNDARY_VIEW (view), sine);
@@ -482,7 +301,7 @@ test_note (void)
 static void
 test_spiral (void)
 {
-  g_autoptr (BpData) data = load ("spiral");
+  g_autoptr (BpData) data = bp_test_load ("spiral");
   nn_dataset train_part = bp_data_get_train (data);
   GtkWidget *view, *window;
   nn_model_spec spec;
@@ -490,13 +309,13 @@ test_spiral (void)
   Render r;
   double share;
 
-  REQUIRE_GTK ();
-  model = train (data, "dense:32:relu,dense:32:relu,dense:3", 40, &spec);
+  BP_TEST_REQUIRE_GTK ();
+  model = bp_test_train (data, "dense:32:relu,dense:32:relu,dense:3", 40, &spec);
   g_assert_cmpfloat (test_accuracy (data, model), >, 0.9);
   view = bp_boundary_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_boundary_view_set_data (BP_BOUNDARY_VIEW (view), data);
-  g_assert_cmpstr (visible_page (view), ==, "plane");
+  g_assert_cmpstr (bp_test_visible_page (view), ==, "plane");
   bp_test_spin (20);
 
   r = render (view);
@@ -517,9 +336,9 @@ test_spiral (void)
   }
   render_clear (&r);
 
-  update (view, &spec, model);
+  bp_test_update (view, &spec, model);
   g_assert_true (bp_boundary_view_is_busy (BP_BOUNDARY_VIEW (view)));
-  wait_idle (view);
+  bp_test_wait_idle (view);
   r = render (view);
   share = plane_share (&r, 3);
   g_assert_cmpfloat (share, >, 0.5);
@@ -545,7 +364,7 @@ test_spiral (void)
 static void
 test_moons (void)
 {
-  g_autoptr (BpData) data = load ("moons");
+  g_autoptr (BpData) data = bp_test_load ("moons");
   GtkWidget *view, *window;
   nn_model_spec spec;
   nn_model *fresh, *trained;
@@ -553,27 +372,27 @@ test_moons (void)
   gsize differ = 0, all = 0;
   double fresh_agreement, trained_agreement;
 
-  REQUIRE_GTK ();
-  fresh = train (data, "dense:16:tanh,dense:16:tanh,dense:2", 0, &spec);
-  trained = train (data, "dense:16:tanh,dense:16:tanh,dense:2", 30, &spec);
+  BP_TEST_REQUIRE_GTK ();
+  fresh = bp_test_train (data, "dense:16:tanh,dense:16:tanh,dense:2", 0, &spec);
+  trained = bp_test_train (data, "dense:16:tanh,dense:16:tanh,dense:2", 30, &spec);
   g_assert_cmpfloat (test_accuracy (data, trained), >, 0.9);
   view = bp_boundary_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_boundary_view_set_data (BP_BOUNDARY_VIEW (view), data);
 
-  update (view, &spec, fresh);
-  wait_idle (view);
+  bp_test_update (view, &spec, fresh);
+  bp_test_wait_idle (view);
   a = render (view);
   fresh_agreement = agreement (&a, data);
-  update (view, &spec, trained);
-  wait_idle (view);
+  bp_test_update (view, &spec, trained);
+  bp_test_wait_idle (view);
   b = render (view);
   trained_agreement = agreement (&b, data);
 
   for (int y = (int) a.area.y + 1; y < (int) (a.area.y + a.area.height) - 1; y++)
     for (int x = (int) a.area.x + 1; x < (int) (a.area.x + a.area.width) - 1; x++)
       {
-        Pixel p = pixel_at (a.surface, x, y), q = pixel_at (b.surface, x, y);
+        BpTestPixel p = bp_test_pixel_at (a.surface, x, y), q = bp_test_pixel_at (b.surface, x, y);
 
         all++;
         if (fabs (p.a - q.a) > 0.1 || fabs (p.r - q.r) > 0.1 || fabs (p.b - q.b) > 0.1)
@@ -595,27 +414,20 @@ test_moons (void)
 static void
 test_coalesce (void)
 {
-  g_autoptr (BpData) data = load ("spiral");
+  g_autoptr (BpData) data = bp_test_load ("spiral");
   GtkWidget *view, *window;
   nn_model_spec spec;
   nn_model *trained, *zero;
-  guint before;
   Render r;
 
-  REQUIRE_GTK ();
-  trained = train (data, "dense:32:relu,dense:32:relu,dense:3", 40, &spec);
-  zero = train (data, "dense:32:relu,dense:32:relu,dense:3", 0, &spec);
+  BP_TEST_REQUIRE_GTK ();
+  trained = bp_test_train (data, "dense:32:relu,dense:32:relu,dense:3", 40, &spec);
+  zero = bp_test_train (data, "dense:32:relu,dense:32:relu,dense:3", 0, &spec);
   memset (nn_model_params (zero), 0, nn_model_n_params (zero) * sizeof (float));
   view = bp_boundary_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_boundary_view_set_data (BP_BOUNDARY_VIEW (view), data);
-  before = evaluations (view);
-  for (int i = 0; i < 9; i++)
-    update (view, &spec, zero);
-  update (view, &spec, trained);
-  wait_idle (view);
-  g_assert_cmpuint (evaluations (view) - before, <=, 2);
-  g_assert_cmpuint (evaluations (view) - before, >=, 1);
+  bp_test_coalesce (view, &spec, zero, trained);
   r = render (view);
   /* All zeros would say class 0 everywhere: a third of the points. */
   g_assert_cmpfloat (agreement (&r, data), >=, 0.85);
@@ -631,20 +443,20 @@ test_coalesce (void)
 static void
 test_clear (void)
 {
-  g_autoptr (BpData) spiral = load ("spiral");
-  g_autoptr (BpData) moons = load ("moons");
+  g_autoptr (BpData) spiral = bp_test_load ("spiral");
+  g_autoptr (BpData) moons = bp_test_load ("moons");
   GtkWidget *view, *window;
   nn_model_spec spec;
   nn_model *model;
   Render r;
 
-  REQUIRE_GTK ();
-  model = train (spiral, "dense:16:relu,dense:3", 0, &spec);
+  BP_TEST_REQUIRE_GTK ();
+  model = bp_test_train (spiral, "dense:16:relu,dense:3", 0, &spec);
   view = bp_boundary_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_boundary_view_set_data (BP_BOUNDARY_VIEW (view), spiral);
-  update (view, &spec, model);
-  wait_idle (view);
+  bp_test_update (view, &spec, model);
+  bp_test_wait_idle (view);
   r = render (view);
   g_assert_cmpfloat (plane_share (&r, 3), >, 0.5);
   render_clear (&r);
@@ -654,16 +466,16 @@ test_clear (void)
   g_assert_cmpfloat (plane_share (&r, 3), <, 0.05);
   render_clear (&r);
 
-  update (view, &spec, model);
+  bp_test_update (view, &spec, model);
   bp_boundary_view_clear (BP_BOUNDARY_VIEW (view));
-  wait_idle (view);
+  bp_test_wait_idle (view);
   r = render (view);
   g_assert_cmpfloat (plane_share (&r, 3), <, 0.05);
   render_clear (&r);
 
-  update (view, &spec, model);
+  bp_test_update (view, &spec, model);
   bp_boundary_view_set_data (BP_BOUNDARY_VIEW (view), moons);
-  wait_idle (view);
+  bp_test_wait_idle (view);
   r = render (view);
   g_assert_cmpfloat (plane_share (&r, 3), <, 0.05);
   render_clear (&r);
@@ -677,7 +489,7 @@ test_clear (void)
 static void
 test_regression (void)
 {
-  g_autoptr (BpData) data = load ("plane");
+  g_autoptr (BpData) data = bp_test_load ("plane");
   nn_dataset part = bp_data_get_train (data);
   GtkWidget *view, *window;
   nn_model_spec spec;
@@ -688,15 +500,15 @@ test_regression (void)
   double lo = INFINITY, hi = -INFINITY;
   Render r;
 
-  REQUIRE_GTK ();
-  model = train (data, "dense:16:tanh,dense:1", 30, &spec);
+  BP_TEST_REQUIRE_GTK ();
+  model = bp_test_train (data, "dense:16:tanh,dense:1", 30, &spec);
   view = bp_boundary_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_boundary_view_set_data (BP_BOUNDARY_VIEW (view), data);
-  g_assert_cmpstr (bp_plot_get_title (BP_PLOT (find_type (view, BP_TYPE_SCATTER_PLOT))), ==,
+  g_assert_cmpstr (bp_plot_get_title (BP_PLOT (bp_test_find_type (view, BP_TYPE_SCATTER_PLOT))), ==,
                    "Predicted value");
-  update (view, &spec, model);
-  wait_idle (view);
+  bp_test_update (view, &spec, model);
+  bp_test_wait_idle (view);
   r = render (view);
   bp_plot_series_color (BP_PLOT (r.plot), 0, &blue);
   bp_plot_series_color (BP_PLOT (r.plot), 1, &orange);
@@ -711,7 +523,8 @@ test_regression (void)
   for (gsize i = 0; i < part.n; i++)
     {
       gboolean high = part.t[i] > hi - 0.2 * (hi - lo), low = part.t[i] < lo + 0.2 * (hi - lo);
-      double px = to_x (&r.area, part.x[2 * i]), py = to_y (&r.area, part.x[2 * i + 1]);
+      double px = bp_test_data_x (&r.area, part.x[2 * i]);
+      double py = bp_test_data_y (&r.area, part.x[2 * i + 1]);
       guint votes_blue = 0, votes_orange = 0;
 
       if (!high && !low)
@@ -719,8 +532,9 @@ test_regression (void)
       for (int d = 0; d < SAMPLE_DIRECTIONS; d++)
         {
           double angle = 2 * G_PI * d / SAMPLE_DIRECTIONS, hue, sat;
-          Pixel p = pixel_at (r.surface, (int) floor (px + SAMPLE_RADIUS * cos (angle)),
-                              (int) floor (py + SAMPLE_RADIUS * sin (angle)));
+          BpTestPixel p = bp_test_pixel_at (r.surface,
+                                            (int) floor (px + SAMPLE_RADIUS * cos (angle)),
+                                            (int) floor (py + SAMPLE_RADIUS * sin (angle)));
 
           if (p.a < PLANE_MIN_ALPHA || p.a > PLANE_MAX_ALPHA)
             continue;
@@ -748,29 +562,24 @@ test_regression (void)
 static void
 test_dispose_busy (void)
 {
-  g_autoptr (BpData) data = load ("moons");
+  g_autoptr (BpData) data = bp_test_load ("moons");
   GtkWidget *view, *window;
   nn_model_spec spec;
   nn_model *model;
 
-  REQUIRE_GTK ();
-  model = train (data, "dense:16:relu,dense:2", 0, &spec);
+  BP_TEST_REQUIRE_GTK ();
+  model = bp_test_train (data, "dense:16:relu,dense:2", 0, &spec);
   view = bp_boundary_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_boundary_view_set_data (BP_BOUNDARY_VIEW (view), data);
-  update (view, &spec, model);
-  update (view, &spec, model);
-  g_assert_true (bp_boundary_view_is_busy (BP_BOUNDARY_VIEW (view)));
-  gtk_window_destroy (GTK_WINDOW (window));
-  nn_model_free (model);
-  bp_test_spin (300);
+  bp_test_destroy_busy (window, view, &spec, model);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  have_gtk = bp_test_init_gtk (&argc, &argv);
+  bp_test_init_gtk (&argc, &argv);
 
   g_test_add_func ("/ui/boundary/note", test_note);
   g_test_add_func ("/ui/boundary/spiral", test_spiral);

@@ -9,17 +9,13 @@
 #include <string.h>
 
 #include "confusion-matrix.h"
-#include "evaluate.h"
+#include "eval-test-private.h"
 #include "evaluation-view.h"
 #include "scatter-plot.h"
 #include "thumbnail-grid.h"
-#include "trainer.h"
-#include "ui-test-private.h"
 
 #define WIDTH 1000
 #define HEIGHT 700
-/* Long enough for an evaluation under the sanitizers on a slow machine. */
-#define WAIT_SECONDS 60
 
 /* A 28 × 28 IDX set made by the tests: class c is a bright band across
  * rows 9c … 9c + 8, so a hand-made linear model classifies it exactly. */
@@ -29,193 +25,26 @@
 #define IDX_TRAIN 30
 #define IDX_TEST 12
 
-static gboolean have_gtk;
-
-#define REQUIRE_GTK()                                   \
-  G_STMT_START                                          \
-  {                                                     \
-    if (!have_gtk)                                      \
-      {                                                 \
-        g_test_skip ("no display for GTK");             \
-        return;                                         \
-      }                                                 \
-  }                                                     \
-  G_STMT_END
-
 /* ---- Helpers ------------------------------------------------------------ */
-
-static GtkWidget *
-find_type (GtkWidget *root,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_type (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_name (GtkWidget  *root,
-           const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_name (c, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static const char *
 label_text (GtkWidget  *view,
             const char *name)
 {
-  GtkWidget *label = find_name (view, name);
+  GtkWidget *label = bp_test_find_name (view, name);
 
   g_assert_nonnull (label);
   g_assert_true (GTK_IS_LABEL (label));
   return gtk_label_get_text (GTK_LABEL (label));
 }
 
-static const char *
-visible_page (GtkWidget *view)
-{
-  GtkWidget *stack = find_type (view, GTK_TYPE_STACK);
-
-  g_assert_nonnull (stack);
-  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
-}
-
 static BpConfusionMatrix *
 get_matrix (GtkWidget *view)
 {
-  GtkWidget *matrix = find_type (view, BP_TYPE_CONFUSION_MATRIX);
+  GtkWidget *matrix = bp_test_find_type (view, BP_TYPE_CONFUSION_MATRIX);
 
   g_assert_nonnull (matrix);
   return BP_CONFUSION_MATRIX (matrix);
-}
-
-static guint
-evaluations (GtkWidget *view)
-{
-  guint n;
-
-  g_object_get (view, "evaluations", &n, NULL);
-  return n;
-}
-
-static BpData *
-load (const char *spec)
-{
-  nn_data_source src;
-  nn_error err = { 0 };
-  g_autoptr (GError) error = NULL;
-  BpData *data;
-
-  nn_data_source_init (&src);
-  g_assert_cmpint (nn_data_source_set (&src, spec, &err), ==, NN_OK);
-  data = bp_data_load (&src, &error);
-  g_assert_no_error (error);
-  return data;
-}
-
-/* A model of @layers for @data, trained @epochs epochs (Adam, batches of
- * 32) on its training part; 0 epochs leaves the seeded initial weights. */
-static nn_model *
-train (BpData        *data,
-       const char    *layers,
-       int            epochs,
-       nn_model_spec *spec)
-{
-  nn_dataset part = bp_data_get_train (data);
-  nn_trainer_params params = nn_trainer_params_default ();
-  nn_error err = { 0 };
-  nn_trainer *trainer;
-  nn_model *model;
-
-  nn_model_spec_init (spec);
-  spec->inputs = bp_data_get_features (data);
-  spec->loss = bp_data_get_task (data) == NN_TASK_REGRESSION ? NN_LOSS_MSE : NN_LOSS_CE;
-  g_assert_cmpint (nn_model_spec_parse_layers (spec, layers, &err), ==, NN_OK);
-  model = nn_model_new (spec, 1024, &err);
-  g_assert_nonnull (model);
-  nn_model_init_params (model, 1);
-  if (epochs == 0)
-    return model;
-  params.epochs = epochs;
-  params.batch = 32;
-  params.opt.lr = 0.01;
-  params.stats = false;
-  trainer = nn_trainer_new (model, &params, &part, NULL, &err);
-  g_assert_nonnull (trainer);
-  nn_trainer_run (trainer);
-  nn_trainer_free (trainer);
-  return model;
-}
-
-static void
-update (GtkWidget           *view,
-        const nn_model_spec *spec,
-        nn_model            *model)
-{
-  bp_evaluation_view_update (BP_EVALUATION_VIEW (view), spec, nn_model_params (model),
-                             nn_model_n_params (model), nn_model_buffers (model),
-                             nn_model_n_buffers (model));
-}
-
-static void
-wait_idle (GtkWidget *view)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-  while (bp_evaluation_view_is_busy (BP_EVALUATION_VIEW (view))
-         && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_false (bp_evaluation_view_is_busy (BP_EVALUATION_VIEW (view)));
-  /* Let the stack and labels settle. */
-  bp_test_spin (20);
-}
-
-/* Shows @view in an undecorated window of WIDTH × HEIGHT. */
-static GtkWidget *
-present (GtkWidget *view)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
-  gtk_window_set_child (GTK_WINDOW (window), view);
-  gtk_window_present (GTK_WINDOW (window));
-  for (int i = 0; i < 300 && gtk_widget_get_width (view) != WIDTH; i++)
-    bp_test_spin (10);
-  g_assert_cmpint (gtk_widget_get_width (view), ==, WIDTH);
-  return window;
-}
-
-/* nn_evaluate's figures for @model on the test part of @data. */
-static nn_class_metrics *
-reference_classes (BpData   *data,
-                   nn_model *model,
-                   double   *loss)
-{
-  nn_dataset test = bp_data_get_test (data);
-  nn_error err = { 0 };
-  nn_class_metrics *cm = nn_class_metrics_new (bp_data_get_k (data), &err);
-
-  g_assert_nonnull (cm);
-  g_assert_cmpint (nn_evaluate (model, &test, loss, cm, NULL, &err), ==, NN_OK);
-  nn_class_metrics_finish (cm);
-  return cm;
 }
 
 /* Channels of a pixel of a premultiplied ARGB32 surface drawn over white. */
@@ -414,17 +243,17 @@ test_empty (void)
   GtkWidget *view, *window;
   g_autoptr (BpData) data = NULL;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   view = bp_evaluation_view_new ();
-  window = present (view);
-  g_assert_cmpstr (visible_page (view), ==, "empty");
+  window = bp_test_present (view, WIDTH, HEIGHT);
+  g_assert_cmpstr (bp_test_visible_page (view), ==, "empty");
   g_assert_cmpstr (label_text (view, "empty"), ==,
                    "Train the model to see how it does on the test part");
   g_assert_false (bp_evaluation_view_is_busy (BP_EVALUATION_VIEW (view)));
 
-  data = load ("spiral");
+  data = bp_test_load ("spiral");
   bp_evaluation_view_set_data (BP_EVALUATION_VIEW (view), data);
-  g_assert_cmpstr (visible_page (view), ==, "empty");
+  g_assert_cmpstr (bp_test_visible_page (view), ==, "empty");
   g_assert_cmpuint (bp_confusion_matrix_get_k (get_matrix (view)), ==, 0);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -435,7 +264,7 @@ test_empty (void)
 static void
 test_spiral (void)
 {
-  g_autoptr (BpData) data = load ("spiral");
+  g_autoptr (BpData) data = bp_test_load ("spiral");
   GtkWidget *view, *window;
   BpConfusionMatrix *matrix;
   nn_class_metrics *cm;
@@ -451,19 +280,19 @@ test_spiral (void)
   gsize k = bp_data_get_k (data);
   int w, h;
 
-  REQUIRE_GTK ();
-  model = train (data, "dense:32:relu,dense:32:relu,dense:3", 30, &spec);
-  cm = reference_classes (data, model, &loss);
+  BP_TEST_REQUIRE_GTK ();
+  model = bp_test_train (data, "dense:32:relu,dense:32:relu,dense:3", 30, &spec);
+  cm = bp_test_reference_classes (data, model, &loss);
   /* The run must have learnt something for the shading test to mean it. */
   g_assert_cmpfloat (cm->accuracy, >, 0.9);
 
   view = bp_evaluation_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_evaluation_view_set_data (BP_EVALUATION_VIEW (view), data);
-  update (view, &spec, model);
+  bp_test_update (view, &spec, model);
   g_assert_true (bp_evaluation_view_is_busy (BP_EVALUATION_VIEW (view)));
-  wait_idle (view);
-  g_assert_cmpstr (visible_page (view), ==, "classification");
+  bp_test_wait_idle (view);
+  g_assert_cmpstr (bp_test_visible_page (view), ==, "classification");
 
   accuracy = g_strdup_printf ("%.1f %%", 100.0 * cm->accuracy);
   g_assert_cmpstr (label_text (view, "accuracy"), ==, accuracy);
@@ -475,7 +304,7 @@ test_spiral (void)
   }
   /* The table: a row per class, the macro averages after a line. */
   {
-    GtkGrid *table = GTK_GRID (find_name (view, "class-metrics"));
+    GtkGrid *table = GTK_GRID (bp_test_find_name (view, "class-metrics"));
 
     for (gsize c = 0; c < k; c++)
       {
@@ -545,20 +374,20 @@ test_spiral (void)
 static void
 test_select (void)
 {
-  g_autoptr (BpData) data = load ("spiral");
+  g_autoptr (BpData) data = bp_test_load ("spiral");
   GtkWidget *view, *window;
   BpConfusionMatrix *matrix;
   nn_model_spec spec;
   nn_model *model;
   int row, col;
 
-  REQUIRE_GTK ();
-  model = train (data, "dense:8:relu,dense:3", 0, &spec);
+  BP_TEST_REQUIRE_GTK ();
+  model = bp_test_train (data, "dense:8:relu,dense:3", 0, &spec);
   view = bp_evaluation_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_evaluation_view_set_data (BP_EVALUATION_VIEW (view), data);
-  update (view, &spec, model);
-  wait_idle (view);
+  bp_test_update (view, &spec, model);
+  bp_test_wait_idle (view);
   matrix = get_matrix (view);
   g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (matrix)));
   g_assert_false (bp_confusion_matrix_get_selected (matrix, NULL, NULL));
@@ -569,13 +398,13 @@ test_select (void)
   g_assert_cmpint (col, ==, 2);
   /* Not images: the cell's count in words, no thumbnails. */
   {
-    GtkWidget *flow = find_name (view, "thumbnails");
+    GtkWidget *flow = bp_test_find_name (view, "thumbnails");
     GtkWidget *title = gtk_widget_get_prev_sibling (flow);
     nn_class_metrics *cm;
     double loss;
     g_autofree char *expected = NULL;
 
-    cm = reference_classes (data, model, &loss);
+    cm = bp_test_reference_classes (data, model, &loss);
     expected = g_strdup_printf ("True 1, predicted 2: %" G_GUINT64_FORMAT " row%s",
                                 cm->confusion[1 * 3 + 2], cm->confusion[1 * 3 + 2] == 1 ? "" : "s");
     g_assert_true (gtk_widget_is_visible (title));
@@ -600,8 +429,8 @@ test_select (void)
   g_assert_cmpint (col, ==, 1);
 
   /* A new result of the same classes keeps the selection. */
-  update (view, &spec, model);
-  wait_idle (view);
+  bp_test_update (view, &spec, model);
+  bp_test_wait_idle (view);
   g_assert_true (bp_confusion_matrix_get_selected (matrix, &row, &col));
   g_assert_cmpint (row, ==, 2);
 
@@ -628,7 +457,7 @@ static void
 test_thumbnails (void)
 {
   char *dir = make_image_set ();
-  g_autoptr (BpData) data = load (dir);
+  g_autoptr (BpData) data = bp_test_load (dir);
   GtkWidget *view, *window, *flow;
   BpConfusionMatrix *matrix;
   nn_class_metrics *cm;
@@ -636,20 +465,20 @@ test_thumbnails (void)
   nn_model *model;
   double loss;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   g_assert_cmpuint (bp_data_get_features (data), ==, SIDE * SIDE);
   g_assert_cmpuint (bp_data_get_test (data).n, ==, IDX_TEST);
   model = band_model (&spec);
-  cm = reference_classes (data, model, &loss);
+  cm = bp_test_reference_classes (data, model, &loss);
   g_assert_cmpuint (cm->confusion[0 * IDX_CLASSES + 1], ==, 2);
   g_assert_cmpuint (cm->confusion[1 * IDX_CLASSES + 1], ==, IDX_TEST / IDX_CLASSES);
 
   view = bp_evaluation_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_evaluation_view_set_data (BP_EVALUATION_VIEW (view), data);
-  update (view, &spec, model);
-  wait_idle (view);
-  flow = find_name (view, "thumbnails");
+  bp_test_update (view, &spec, model);
+  bp_test_wait_idle (view);
+  flow = bp_test_find_name (view, "thumbnails");
   g_assert_nonnull (flow);
   g_assert_cmpuint (count_thumbnails (flow), ==, 0);
 
@@ -702,41 +531,35 @@ static void
 test_fashion_mnist (void)
 {
   g_autoptr (BpData) data = NULL;
-  g_autoptr (GError) error = NULL;
   GtkWidget *view, *window, *flow;
-  nn_data_source src;
-  nn_error err = { 0 };
   nn_model_spec spec;
   nn_model *model;
   nn_class_metrics *cm;
   double loss;
   guint64 count;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   if (!g_file_test ("/usr/share/datasets/fashion-mnist", G_FILE_TEST_IS_DIR))
     {
       g_test_skip ("Fashion-MNIST is not installed (Debian's dataset-fashion-mnist)");
       return;
     }
-  nn_data_source_init (&src);
-  g_assert_cmpint (nn_data_source_set (&src, "fashion-mnist", &err), ==, NN_OK);
-  data = bp_data_load (&src, &error);
-  g_assert_no_error (error);
-  model = train (data, "dense:10", 1, &spec);
-  cm = reference_classes (data, model, &loss);
+  data = bp_test_load ("fashion-mnist");
+  model = bp_test_train (data, "dense:10", 1, &spec);
+  cm = bp_test_reference_classes (data, model, &loss);
   count = cm->confusion[6 * 10 + 0];
 
   view = bp_evaluation_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_evaluation_view_set_data (BP_EVALUATION_VIEW (view), data);
-  update (view, &spec, model);
-  wait_idle (view);
+  bp_test_update (view, &spec, model);
+  bp_test_wait_idle (view);
   {
     g_autofree char *accuracy = g_strdup_printf ("%.1f %%", 100.0 * cm->accuracy);
 
     g_assert_cmpstr (label_text (view, "accuracy"), ==, accuracy);
   }
-  flow = find_name (view, "thumbnails");
+  flow = bp_test_find_name (view, "thumbnails");
   bp_confusion_matrix_select (get_matrix (view), 6, 0);
   g_assert_cmpuint (count_thumbnails (flow), ==, MIN (count, 48));
   if (count > 0)
@@ -752,7 +575,7 @@ test_fashion_mnist (void)
 static void
 test_regression (void)
 {
-  g_autoptr (BpData) data = load ("sine");
+  g_autoptr (BpData) data = bp_test_load ("sine");
   nn_dataset test = bp_data_get_test (data);
   GtkWidget *view, *window;
   nn_regression_metrics *rm;
@@ -764,19 +587,19 @@ test_regression (void)
   double loss;
   char text[64];
 
-  REQUIRE_GTK ();
-  model = train (data, "dense:16:tanh,dense:16:tanh,dense:1", 20, &spec);
+  BP_TEST_REQUIRE_GTK ();
+  model = bp_test_train (data, "dense:16:tanh,dense:16:tanh,dense:1", 20, &spec);
   rm = nn_regression_metrics_new (1, &err);
   g_assert_nonnull (rm);
   g_assert_cmpint (nn_evaluate (model, &test, &loss, NULL, rm, &err), ==, NN_OK);
   nn_regression_metrics_finish (rm);
 
   view = bp_evaluation_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_evaluation_view_set_data (BP_EVALUATION_VIEW (view), data);
-  update (view, &spec, model);
-  wait_idle (view);
-  g_assert_cmpstr (visible_page (view), ==, "regression");
+  bp_test_update (view, &spec, model);
+  bp_test_wait_idle (view);
+  g_assert_cmpstr (bp_test_visible_page (view), ==, "regression");
   bp_format_value (rm->mse, 4, text, sizeof text);
   g_assert_cmpstr (label_text (view, "mse"), ==, text);
   bp_format_value (rm->mae, 4, text, sizeof text);
@@ -785,7 +608,7 @@ test_regression (void)
   g_assert_cmpstr (label_text (view, "r2"), ==, text);
   g_assert_cmpfloat (rm->r2, >, 0.5);
 
-  plot = find_type (view, BP_TYPE_SCATTER_PLOT);
+  plot = bp_test_find_type (view, BP_TYPE_SCATTER_PLOT);
   g_assert_nonnull (plot);
   g_assert_true (bp_plot_get_area (BP_PLOT (plot), 400, 300, &area));
   /* Predicted against actual: the same range on both axes. */
@@ -802,44 +625,44 @@ test_regression (void)
 static void
 test_clear (void)
 {
-  g_autoptr (BpData) spiral = load ("spiral");
-  g_autoptr (BpData) moons = load ("moons");
+  g_autoptr (BpData) spiral = bp_test_load ("spiral");
+  g_autoptr (BpData) moons = bp_test_load ("moons");
   GtkWidget *view, *window;
   nn_model_spec spec;
   nn_model *model;
 
-  REQUIRE_GTK ();
-  model = train (spiral, "dense:8:relu,dense:3", 0, &spec);
+  BP_TEST_REQUIRE_GTK ();
+  model = bp_test_train (spiral, "dense:8:relu,dense:3", 0, &spec);
   view = bp_evaluation_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_evaluation_view_set_data (BP_EVALUATION_VIEW (view), spiral);
-  update (view, &spec, model);
-  wait_idle (view);
-  g_assert_cmpstr (visible_page (view), ==, "classification");
+  bp_test_update (view, &spec, model);
+  bp_test_wait_idle (view);
+  g_assert_cmpstr (bp_test_visible_page (view), ==, "classification");
 
   bp_evaluation_view_clear (BP_EVALUATION_VIEW (view));
-  g_assert_cmpstr (visible_page (view), ==, "empty");
+  g_assert_cmpstr (bp_test_visible_page (view), ==, "empty");
   g_assert_cmpuint (bp_confusion_matrix_get_k (get_matrix (view)), ==, 0);
 
   /* Stale: cleared while it ran. */
-  update (view, &spec, model);
+  bp_test_update (view, &spec, model);
   bp_evaluation_view_clear (BP_EVALUATION_VIEW (view));
-  wait_idle (view);
-  g_assert_cmpstr (visible_page (view), ==, "empty");
+  bp_test_wait_idle (view);
+  g_assert_cmpstr (bp_test_visible_page (view), ==, "empty");
 
   /* Stale: other data set while it ran (the spiral model does not even fit
    * the moons' two classes). */
-  update (view, &spec, model);
+  bp_test_update (view, &spec, model);
   bp_evaluation_view_set_data (BP_EVALUATION_VIEW (view), moons);
-  wait_idle (view);
-  g_assert_cmpstr (visible_page (view), ==, "empty");
+  bp_test_wait_idle (view);
+  g_assert_cmpstr (bp_test_visible_page (view), ==, "empty");
   g_assert_cmpstr (label_text (view, "empty"), ==,
                    "Train the model to see how it does on the test part");
 
   bp_evaluation_view_set_data (BP_EVALUATION_VIEW (view), NULL);
-  update (view, &spec, model);
+  bp_test_update (view, &spec, model);
   g_assert_false (bp_evaluation_view_is_busy (BP_EVALUATION_VIEW (view)));
-  g_assert_cmpstr (visible_page (view), ==, "empty");
+  g_assert_cmpstr (bp_test_visible_page (view), ==, "empty");
 
   nn_model_free (model);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -850,32 +673,25 @@ test_clear (void)
 static void
 test_coalesce (void)
 {
-  g_autoptr (BpData) data = load ("spiral");
+  g_autoptr (BpData) data = bp_test_load ("spiral");
   GtkWidget *view, *window;
   nn_model_spec spec;
   nn_model *trained, *zero;
   nn_class_metrics *cm;
   g_autofree char *accuracy = NULL;
-  guint before;
   double loss;
 
-  REQUIRE_GTK ();
-  trained = train (data, "dense:32:relu,dense:32:relu,dense:3", 30, &spec);
-  zero = train (data, "dense:32:relu,dense:32:relu,dense:3", 0, &spec);
+  BP_TEST_REQUIRE_GTK ();
+  trained = bp_test_train (data, "dense:32:relu,dense:32:relu,dense:3", 30, &spec);
+  zero = bp_test_train (data, "dense:32:relu,dense:32:relu,dense:3", 0, &spec);
   memset (nn_model_params (zero), 0, nn_model_n_params (zero) * sizeof (float));
-  cm = reference_classes (data, trained, &loss);
+  cm = bp_test_reference_classes (data, trained, &loss);
   accuracy = g_strdup_printf ("%.1f %%", 100.0 * cm->accuracy);
 
   view = bp_evaluation_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_evaluation_view_set_data (BP_EVALUATION_VIEW (view), data);
-  before = evaluations (view);
-  for (int i = 0; i < 9; i++)
-    update (view, &spec, zero);
-  update (view, &spec, trained);
-  wait_idle (view);
-  g_assert_cmpuint (evaluations (view) - before, <=, 2);
-  g_assert_cmpuint (evaluations (view) - before, >=, 1);
+  bp_test_coalesce (view, &spec, zero, trained);
   g_assert_cmpstr (label_text (view, "accuracy"), ==, accuracy);
 
   nn_class_metrics_free (cm);
@@ -888,23 +704,23 @@ test_coalesce (void)
 static void
 test_error (void)
 {
-  g_autoptr (BpData) data = load ("spiral");
+  g_autoptr (BpData) data = bp_test_load ("spiral");
   GtkWidget *view, *window;
   nn_model_spec spec;
   nn_error err = { 0 };
   float params[3 * 3 + 3] = { 0 };
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   nn_model_spec_init (&spec);
   spec.inputs = 3;
   g_assert_cmpint (nn_model_spec_parse_layers (&spec, "dense:3", &err), ==, NN_OK);
   view = bp_evaluation_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_evaluation_view_set_data (BP_EVALUATION_VIEW (view), data);
   bp_evaluation_view_update (BP_EVALUATION_VIEW (view), &spec, params, G_N_ELEMENTS (params),
                              NULL, 0);
-  wait_idle (view);
-  g_assert_cmpstr (visible_page (view), ==, "empty");
+  bp_test_wait_idle (view);
+  g_assert_cmpstr (bp_test_visible_page (view), ==, "empty");
   g_assert_cmpstr (label_text (view, "empty"), ==, "Could not evaluate the model: the data have "
                    "2 features but the model takes 3");
   gtk_window_destroy (GTK_WINDOW (window));
@@ -915,30 +731,24 @@ test_error (void)
 static void
 test_dispose_busy (void)
 {
-  g_autoptr (BpData) data = load ("spiral");
+  g_autoptr (BpData) data = bp_test_load ("spiral");
   GtkWidget *view, *window;
   nn_model_spec spec;
   nn_model *model;
 
-  REQUIRE_GTK ();
-  model = train (data, "dense:32:relu,dense:3", 0, &spec);
+  BP_TEST_REQUIRE_GTK ();
+  model = bp_test_train (data, "dense:32:relu,dense:3", 0, &spec);
   view = bp_evaluation_view_new ();
-  window = present (view);
+  window = bp_test_present (view, WIDTH, HEIGHT);
   bp_evaluation_view_set_data (BP_EVALUATION_VIEW (view), data);
-  update (view, &spec, model);
-  update (view, &spec, model);
-  g_assert_true (bp_evaluation_view_is_busy (BP_EVALUATION_VIEW (view)));
-  gtk_window_destroy (GTK_WINDOW (window));
-  nn_model_free (model);
-  /* The task's callback runs here, after the view is gone. */
-  bp_test_spin (300);
+  bp_test_destroy_busy (window, view, &spec, model);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  have_gtk = bp_test_init_gtk (&argc, &argv);
+  bp_test_init_gtk (&argc, &argv);
 
   g_test_add_func ("/ui/evaluation/empty", test_empty);
   g_test_add_func ("/ui/evaluation/spiral", test_spiral);

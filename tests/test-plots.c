@@ -19,51 +19,20 @@
  * colour) moves a channel by less. */
 #define CHANNEL_TOL 0.12
 
-static gboolean have_gtk;
-
-#define REQUIRE_GTK()                                   \
-  G_STMT_START                                          \
-  {                                                     \
-    if (!have_gtk)                                      \
-      {                                                 \
-        g_test_skip ("no display for GTK");             \
-        return;                                         \
-      }                                                 \
-  }                                                     \
-  G_STMT_END
-
-typedef struct
-{
-  double r, g, b, a;
-} Pixel;
-
-static Pixel
+/* As bp_test_pixel_at, for pixels that must lie on the surface. */
+static BpTestPixel
 pixel_at (cairo_surface_t *surface,
           int              x,
           int              y)
 {
-  const guint8 *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  guint32 v;
-  Pixel p = { 0 };
-
   g_assert_true (x >= 0 && y >= 0);
   g_assert_cmpint (x, <, cairo_image_surface_get_width (surface));
   g_assert_cmpint (y, <, cairo_image_surface_get_height (surface));
-  v = *(const guint32 *) (data + (gsize) y * (gsize) stride + 4 * (gsize) x);
-  p.a = (double) (v >> 24) / 255.0;
-  if (p.a > 0)
-    {
-      /* ARGB32 is premultiplied. */
-      p.r = (double) ((v >> 16) & 0xff) / 255.0 / p.a;
-      p.g = (double) ((v >> 8) & 0xff) / 255.0 / p.a;
-      p.b = (double) (v & 0xff) / 255.0 / p.a;
-    }
-  return p;
+  return bp_test_pixel_at (surface, x, y);
 }
 
 static gboolean
-is_color (Pixel          p,
+is_color (BpTestPixel    p,
           const GdkRGBA *c,
           double         min_alpha)
 {
@@ -114,20 +83,6 @@ present (BpPlot *plot,
   return window;
 }
 
-static double
-data_x (const BpPlotArea *a,
-        double            v)
-{
-  return bp_axis_to_pixel (&a->x_axis, v, a->x, a->x + a->width);
-}
-
-static double
-data_y (const BpPlotArea *a,
-        double            v)
-{
-  return bp_axis_to_pixel (&a->y_axis, v, a->y + a->height, a->y);
-}
-
 /* y = x from (0, 0) to (1, 1) in 101 points: the colour lies on the
  * diagonal between the predicted pixels and nowhere else in the area. */
 static void
@@ -141,7 +96,7 @@ test_line_pixels (void)
   double x0, y0, x1, y1;
   int hits = 0;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   plot = bp_line_plot_new ();
   bp_plot_set_title (BP_PLOT (plot), "Diagonal");
   bp_line_plot_add_series (plot, "y = x", 0, FALSE);
@@ -160,12 +115,13 @@ test_line_pixels (void)
 
   /* Off the grid lines at 0, 0.2, 0.4…, the line is there. */
   for (double t = 0.1; t < 1; t += 0.2)
-    g_assert_true (color_near (surface, data_x (&a, t), data_y (&a, t), 1, &color, 0.8));
+    g_assert_true (color_near (surface, bp_test_data_x (&a, t), bp_test_data_y (&a, t), 1, &color,
+                               0.8));
 
-  x0 = data_x (&a, 0);
-  y0 = data_y (&a, 0);
-  x1 = data_x (&a, 1);
-  y1 = data_y (&a, 1);
+  x0 = bp_test_data_x (&a, 0);
+  y0 = bp_test_data_y (&a, 0);
+  x1 = bp_test_data_x (&a, 1);
+  y1 = bp_test_data_y (&a, 1);
   for (int y = (int) a.y + 2; y < (int) (a.y + a.height) - 2; y++)
     for (int x = (int) a.x + 2; x < (int) (a.x + a.width) - 2; x++)
       {
@@ -173,7 +129,7 @@ test_line_pixels (void)
         double px = x + 0.5, py = y + 0.5, dx = x1 - x0, dy = y1 - y0;
         double t = CLAMP (((px - x0) * dx + (py - y0) * dy) / (dx * dx + dy * dy), 0, 1);
         double d = hypot (px - (x0 + t * dx), py - (y0 + t * dy));
-        Pixel p = pixel_at (surface, x, y);
+        BpTestPixel p = pixel_at (surface, x, y);
 
         if (d > 2.5)
           g_assert_false (is_color (p, &color, 0.1));
@@ -200,7 +156,7 @@ test_line_log (void)
   GdkRGBA color;
   double px, py;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   plot = bp_line_plot_new ();
   bp_line_plot_add_series (plot, "decades", 0, FALSE);
   for (gsize i = 0; i < G_N_ELEMENTS (ys); i++)
@@ -212,21 +168,24 @@ test_line_log (void)
   g_assert_true (bp_plot_get_area (BP_PLOT (plot), WIDTH, HEIGHT, &a));
   g_assert_cmpfloat (a.y_axis.lo, ==, 0.01);
   g_assert_cmpfloat (a.y_axis.hi, ==, 10);
-  px = data_x (&a, 2);
-  py = data_y (&a, 1);
+  px = bp_test_data_x (&a, 2);
+  py = bp_test_data_y (&a, 1);
   g_assert_cmpfloat (fabs (py - (a.y + a.height / 3)), <, 1e-9);
   surface = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
   g_assert_true (color_near (surface, px, py, 1, &color, 0.8));
   /* The line from (3, 10) skips 0 and −1 and goes straight to (6, 1). */
-  g_assert_true (color_near (surface, data_x (&a, 4.5), data_y (&a, sqrt (10)), 1, &color, 0.8));
-  g_assert_false (color_near (surface, data_x (&a, 4.5), a.y + a.height - 3, 2, &color, 0.1));
+  g_assert_true (color_near (surface, bp_test_data_x (&a, 4.5), bp_test_data_y (&a, sqrt (10)), 1,
+                             &color, 0.8));
+  g_assert_false (color_near (surface, bp_test_data_x (&a, 4.5), a.y + a.height - 3, 2, &color,
+                              0.1));
   cairo_surface_destroy (surface);
 
   bp_plot_set_log_y (BP_PLOT (plot), FALSE);
   g_assert_true (bp_plot_get_area (BP_PLOT (plot), WIDTH, HEIGHT, &a));
   surface = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
   g_assert_false (color_near (surface, px, py, 1, &color, 0.1));
-  g_assert_true (color_near (surface, data_x (&a, 2), data_y (&a, 1), 1, &color, 0.8));
+  g_assert_true (color_near (surface, bp_test_data_x (&a, 2), bp_test_data_y (&a, 1), 1, &color,
+                             0.8));
   cairo_surface_destroy (surface);
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -243,7 +202,7 @@ test_line_non_finite (void)
   BpPlotArea a;
   GdkRGBA color;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   plot = bp_line_plot_new ();
   bp_line_plot_add_series (plot, "holes", 0, FALSE);
   bp_line_plot_append (plot, 0, 0, 0);
@@ -257,8 +216,10 @@ test_line_non_finite (void)
   g_assert_true (bp_plot_get_area (BP_PLOT (plot), WIDTH, HEIGHT, &a));
   g_assert_cmpfloat (a.y_axis.hi, ==, 1.05);
   surface = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
-  g_assert_true (color_near (surface, data_x (&a, 1), data_y (&a, 0.5), 1, &color, 0.8));
-  g_assert_true (color_near (surface, data_x (&a, 3), data_y (&a, 0.5), 1, &color, 0.8));
+  g_assert_true (color_near (surface, bp_test_data_x (&a, 1), bp_test_data_y (&a, 0.5), 1, &color,
+                             0.8));
+  g_assert_true (color_near (surface, bp_test_data_x (&a, 3), bp_test_data_y (&a, 0.5), 1, &color,
+                             0.8));
   cairo_surface_destroy (surface);
 
   /* One point, in the middle of an area fitted around it. */
@@ -266,8 +227,9 @@ test_line_non_finite (void)
   bp_line_plot_append (plot, 0, 5, 2);
   g_assert_true (bp_plot_get_area (BP_PLOT (plot), WIDTH, HEIGHT, &a));
   surface = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
-  g_assert_cmpfloat (fabs (data_x (&a, 5) - (a.x + a.width / 2)), <, 1e-9);
-  g_assert_true (color_near (surface, data_x (&a, 5), data_y (&a, 2), 0, &color, 0.8));
+  g_assert_cmpfloat (fabs (bp_test_data_x (&a, 5) - (a.x + a.width / 2)), <, 1e-9);
+  g_assert_true (color_near (surface, bp_test_data_x (&a, 5), bp_test_data_y (&a, 2), 0, &color,
+                             0.8));
   cairo_surface_destroy (surface);
 
   bp_line_plot_clear (plot, FALSE);
@@ -291,7 +253,7 @@ test_empty (void)
   GdkRGBA color;
   int drawn = 0;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   plot = bp_line_plot_new ();
   bp_plot_set_title (BP_PLOT (plot), "Accuracy");
   window = present (BP_PLOT (plot), WIDTH, HEIGHT);
@@ -327,7 +289,7 @@ test_line_smoothing (void)
   double ys[200], ema[200], xm;
   g_autofree char *text = NULL, *want = NULL;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   plot = bp_line_plot_new ();
   bp_line_plot_add_series (plot, "noisy", 0, FALSE);
   for (int i = 0; i < 200; i++)
@@ -339,7 +301,7 @@ test_line_smoothing (void)
   window = present (BP_PLOT (plot), WIDTH, HEIGHT);
   g_assert_true (bp_plot_get_area (BP_PLOT (plot), WIDTH, HEIGHT, &a));
   /* The point at x = 120 (a 0.2), where the zigzag turns. */
-  xm = data_x (&a, 120);
+  xm = bp_test_data_x (&a, 120);
   raw = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
 
   bp_line_plot_set_smoothing (plot, 0.9);
@@ -347,10 +309,10 @@ test_line_smoothing (void)
   smooth = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
   bp_smooth_ema (ys, 200, 0.9, ema);
 
-  g_assert_true (color_near (raw, xm, data_y (&a, 0.2), 1, &color, 0.8));
-  g_assert_false (color_near (smooth, xm, data_y (&a, 0.2), 1, &color, 0.5));
-  g_assert_true (color_near (smooth, xm, data_y (&a, 0.2), 1, &color, 0.15));
-  g_assert_true (color_near (smooth, xm, data_y (&a, ema[120]), 1, &color, 0.8));
+  g_assert_true (color_near (raw, xm, bp_test_data_y (&a, 0.2), 1, &color, 0.8));
+  g_assert_false (color_near (smooth, xm, bp_test_data_y (&a, 0.2), 1, &color, 0.5));
+  g_assert_true (color_near (smooth, xm, bp_test_data_y (&a, 0.2), 1, &color, 0.15));
+  g_assert_true (color_near (smooth, xm, bp_test_data_y (&a, ema[120]), 1, &color, 0.8));
 
   /* The readout gives the smoothed value and the raw one. */
   text = bp_plot_describe_point (BP_PLOT (plot), 120.2, 0);
@@ -368,7 +330,7 @@ test_line_describe (void)
   BpLinePlot *plot;
   char *text;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   plot = g_object_ref_sink (bp_line_plot_new ());
   g_assert_null (bp_plot_describe_point (BP_PLOT (plot), 0, 0));
   bp_plot_set_labels (BP_PLOT (plot), "step", "loss");
@@ -410,7 +372,7 @@ test_line_hover (void)
   BpPlotArea a;
   double cx;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   plot = bp_line_plot_new ();
   bp_line_plot_add_series (plot, "loss", 0, FALSE);
   for (int i = 0; i <= 10; i++)
@@ -429,12 +391,12 @@ test_line_hover (void)
 
   before = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
   /* Just right of x = 3: the crosshair snaps to 3. */
-  g_signal_emit_by_name (motion, "motion", data_x (&a, 3.2), a.y + a.height - 10);
+  g_signal_emit_by_name (motion, "motion", bp_test_data_x (&a, 3.2), a.y + a.height - 10);
   during = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
   g_signal_emit_by_name (motion, "leave");
   after = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
 
-  cx = floor (data_x (&a, 3));
+  cx = floor (bp_test_data_x (&a, 3));
   g_assert_cmpfloat (pixel_at (before, (int) cx, (int) a.y + a.height - 4).a, ==, 0);
   g_assert_cmpfloat (pixel_at (during, (int) cx, (int) a.y + a.height - 4).a, >, 0.2);
   g_assert_cmpfloat (pixel_at (after, (int) cx, (int) a.y + a.height - 4).a, ==, 0);
@@ -455,7 +417,7 @@ test_line_marker (void)
   GdkRGBA red;
   int marked = 0;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   plot = bp_line_plot_new ();
   bp_line_plot_add_series (plot, "flat", 0, FALSE);
   bp_line_plot_append (plot, 0, 0, 1);
@@ -466,7 +428,7 @@ test_line_marker (void)
   gdk_rgba_parse (&red, "#e01b24");
   surface = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
   for (int y = (int) a.y + 2; y < (int) (a.y + a.height) - 2; y++)
-    marked += is_color (pixel_at (surface, (int) floor (data_x (&a, 7)), y), &red, 0.5);
+    marked += is_color (pixel_at (surface, (int) floor (bp_test_data_x (&a, 7)), y), &red, 0.5);
   /* Dashed: about 4 in 7 pixels down the column. */
   g_assert_cmpint (marked, >, a.height / 3);
   g_assert_cmpint (marked, <, a.height * 3 / 4);
@@ -475,7 +437,8 @@ test_line_marker (void)
   bp_line_plot_set_marker (plot, NAN);
   surface = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
   for (int y = (int) a.y + 2; y < (int) (a.y + a.height) - 2; y++)
-    g_assert_false (is_color (pixel_at (surface, (int) floor (data_x (&a, 7)), y), &red, 0.3));
+    g_assert_false (is_color (pixel_at (surface, (int) floor (bp_test_data_x (&a, 7)), y), &red,
+                              0.3));
   cairo_surface_destroy (surface);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -492,7 +455,7 @@ test_line_million (void)
   GdkRGBA color;
   const double *xs, *ys;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   plot = bp_line_plot_new ();
   bp_line_plot_add_series (plot, "million", 0, FALSE);
   for (int i = 0; i < 1000000; i++)
@@ -504,15 +467,18 @@ test_line_million (void)
   g_assert_true (bp_plot_get_area (BP_PLOT (plot), WIDTH, HEIGHT, &a));
   surface = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
   for (double t = 0.1; t < 1; t += 0.2)
-    g_assert_true (color_near (surface, data_x (&a, t * 1e6), data_y (&a, 2 - t), 1, &color, 0.8));
-  g_assert_false (color_near (surface, data_x (&a, 5e5), data_y (&a, 1.9), 2, &color, 0.1));
+    g_assert_true (color_near (surface, bp_test_data_x (&a, t * 1e6), bp_test_data_y (&a, 2 - t),
+                               1, &color, 0.8));
+  g_assert_false (color_near (surface, bp_test_data_x (&a, 5e5), bp_test_data_y (&a, 1.9), 2,
+                              &color, 0.1));
   cairo_surface_destroy (surface);
 
   bp_line_plot_set_smoothing (plot, 0.6);
   bp_plot_set_log_y (BP_PLOT (plot), TRUE);
   surface = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
   g_assert_true (bp_plot_get_area (BP_PLOT (plot), WIDTH, HEIGHT, &a));
-  g_assert_true (color_near (surface, data_x (&a, 5e5), data_y (&a, 1.5), 1, &color, 0.8));
+  g_assert_true (color_near (surface, bp_test_data_x (&a, 5e5), bp_test_data_y (&a, 1.5), 1,
+                             &color, 0.8));
   cairo_surface_destroy (surface);
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -527,7 +493,7 @@ test_css_colors (void)
   BpPlotArea a;
   GdkRGBA color, fallback, red = { 1, 0, 0, 1 };
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   plot = bp_line_plot_new ();
   bp_line_plot_add_series (plot, "red", 0, FALSE);
   bp_line_plot_append (plot, 0, 0, 0);
@@ -551,7 +517,8 @@ test_css_colors (void)
   g_assert_true (gdk_rgba_equal (&color, &red));
   g_assert_true (bp_plot_get_area (BP_PLOT (plot), WIDTH, HEIGHT, &a));
   surface = bp_test_render (GTK_WIDGET (plot), WIDTH, HEIGHT);
-  g_assert_true (color_near (surface, data_x (&a, 0.5), data_y (&a, 0.5), 1, &red, 0.8));
+  g_assert_true (color_near (surface, bp_test_data_x (&a, 0.5), bp_test_data_y (&a, 0.5), 1, &red,
+                             0.8));
   cairo_surface_destroy (surface);
 
   gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
@@ -587,7 +554,7 @@ test_histogram_pixels (void)
   GdkRGBA color;
   double bottom, room;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   plot = bp_histogram_plot_new ();
   bp_histogram_plot_add (plot, 100, &h);
   g_assert_cmpuint (bp_histogram_plot_get_n_histograms (plot), ==, 1);
@@ -607,7 +574,7 @@ test_histogram_pixels (void)
   for (double v = 0.6; v <= 3.4; v += 0.1)
     {
       double top = v < 1.5 ? 0.5 + 0.5 * (v - 0.5) : v > 2.5 ? 0.5 + 0.5 * (3.5 - v) : 1.0;
-      int x = (int) floor (data_x (&a, v));
+      int x = (int) floor (bp_test_data_x (&a, v));
 
       g_assert_true (is_color (pixel_at (surface, x, (int) (bottom - 0.2 * room)), &color, 0.15));
       g_assert_true (is_color (pixel_at (surface, x, (int) (bottom - (top - 0.05) * room)),
@@ -616,9 +583,9 @@ test_histogram_pixels (void)
                                &color, 0.05));
     }
   /* … and outlined along the top at full strength. */
-  g_assert_true (color_near (surface, data_x (&a, 2), bottom - room, 1, &color, 0.8));
+  g_assert_true (color_near (surface, bp_test_data_x (&a, 2), bottom - room, 1, &color, 0.8));
   /* Nothing right of the range. */
-  for (int x = (int) data_x (&a, 4) + 3; x < (int) (a.x + a.width) - 2; x++)
+  for (int x = (int) bp_test_data_x (&a, 4) + 3; x < (int) (a.x + a.width) - 2; x++)
     for (int y = (int) a.y + 2; y < (int) bottom - 2; y++)
       g_assert_false (is_color (pixel_at (surface, x, y), &color, 0.05));
   cairo_surface_destroy (surface);
@@ -634,7 +601,7 @@ test_histogram_history (void)
   BpPlotArea a;
   char *text;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   plot = g_object_ref_sink (bp_histogram_plot_new ());
   g_assert_cmpuint (bp_histogram_plot_get_max_history (plot), ==, 30);
   g_assert_false (bp_plot_get_area (BP_PLOT (plot), WIDTH, HEIGHT, &a));
@@ -706,7 +673,7 @@ test_export (void)
   BpPlotArea a;
   gsize len;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   g_assert_no_error (error);
   plot = g_object_ref_sink (bp_line_plot_new ());
   bp_plot_set_title (BP_PLOT (plot), "Loss");
@@ -801,9 +768,9 @@ test_export_dark_style (void)
   BpLinePlot *plot;
   cairo_surface_t *image;
   BpPlotArea a;
-  Pixel frame;
+  BpTestPixel frame;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   plot = g_object_ref_sink (bp_line_plot_new ());
   bp_line_plot_add_series (plot, "x", 0, FALSE);
   bp_line_plot_append (plot, 0, 0, 0);
@@ -832,7 +799,7 @@ test_accessible (void)
   BpLinePlot *line;
   BpHistogramPlot *hist;
 
-  REQUIRE_GTK ();
+  BP_TEST_REQUIRE_GTK ();
   line = g_object_ref_sink (bp_line_plot_new ());
   hist = g_object_ref_sink (bp_histogram_plot_new ());
   g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (line)), ==,
@@ -852,7 +819,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  have_gtk = bp_test_init_gtk (&argc, &argv);
+  bp_test_init_gtk (&argc, &argv);
 
   g_test_add_func ("/ui/plot/line/pixels", test_line_pixels);
   g_test_add_func ("/ui/plot/line/log-y", test_line_log);

@@ -5,8 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "eval-runner.h"
 #include "loss.h"
-#include "model-snapshot.h"
 #include "scatter-plot.h"
 
 /* The plane is evaluated at the centres of GRID_COLS × GRID_ROWS cells,
@@ -23,11 +23,11 @@
 #define ALPHA_UNSURE 0.15
 #define ALPHA_SURE   0.6
 
+/* What one evaluation of the plane needs, owned by its task. */
 typedef struct
 {
   BpModelSnapshot *snapshot;
   BpData          *data;
-  guint            generation;
   double           x_lo, x_hi, y_lo, y_hi;
 } Job;
 
@@ -39,11 +39,6 @@ typedef struct
   float  *values;   /* [GRID_CELLS] regression: the first output */
 } Plane;
 
-typedef struct
-{
-  BpBoundaryView *view;
-} Link;
-
 struct _BpBoundaryView
 {
   GtkWidget      parent_instance;
@@ -52,28 +47,14 @@ struct _BpBoundaryView
   gboolean       plane_ok;     /* the data have two features */
   double         x_lo, x_hi, y_lo, y_hi;
 
-  Link          *link;
-  GCancellable  *cancellable;
-  gboolean       running;
-  Job           *pending;
-  guint          generation;
-  guint          evaluations;
+  BpEvalRunner  *runner;
 
   GtkWidget     *stack;
   GtkWidget     *note;
   BpScatterPlot *plot;
   GtkWidget     *caption;
+  char          *caption_text; /* what the caption says while the plane is good */
 };
-
-enum
-{
-  PROP_0,
-  PROP_BUSY,
-  PROP_EVALUATIONS,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (BpBoundaryView, bp_boundary_view, GTK_TYPE_WIDGET)
 
@@ -94,18 +75,6 @@ plane_free (Plane *plane)
   g_free (plane->alpha);
   g_free (plane->values);
   g_free (plane);
-}
-
-static Link *
-link_ref (Link *link)
-{
-  return g_rc_box_acquire (link);
-}
-
-static void
-link_unref (Link *link)
-{
-  g_rc_box_release (link);
 }
 
 /* ---- The worker ---------------------------------------------------------- */
@@ -234,79 +203,55 @@ plane_worker (GTask        *task,
 
 /* ---- Running tasks ------------------------------------------------------ */
 
-static void start_job (BpBoundaryView *self,
-                       Job            *job);
-
-static void
-set_busy_changed (BpBoundaryView *self,
-                  gboolean        was_busy)
+static gpointer
+build_job (GObject         *owner,
+           BpModelSnapshot *snapshot)
 {
-  if (was_busy != bp_boundary_view_is_busy (self))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  BpBoundaryView *self = BP_BOUNDARY_VIEW (owner);
+  Job *job = g_new0 (Job, 1);
+
+  job->snapshot = snapshot;
+  job->data = g_object_ref (self->data);
+  job->x_lo = self->x_lo;
+  job->x_hi = self->x_hi;
+  job->y_lo = self->y_lo;
+  job->y_hi = self->y_hi;
+  return job;
 }
 
 static void
-plane_done_cb (GObject      *source,
-               GAsyncResult *res,
-               gpointer      user_data)
+apply_plane (GObject      *owner,
+             gpointer      job_data,
+             gpointer      result,
+             const GError *error)
 {
-  Link *link = user_data;
-  BpBoundaryView *self = link->view;
-  GTask *task = G_TASK (res);
-  Job *job = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  Plane *plane = g_task_propagate_pointer (task, &error);
+  BpBoundaryView *self = BP_BOUNDARY_VIEW (owner);
+  const Job *job = job_data;
+  Plane *plane = result;
 
-  link_unref (link);
-  if (self == NULL)
-    {
-      plane_free (plane);
-      return;
-    }
-  self->running = FALSE;
-  if (plane != NULL && job->generation == self->generation)
-    bp_scatter_plot_set_raster (self->plot, GRID_COLS, GRID_ROWS, job->x_lo, job->x_hi,
-                                job->y_lo, job->y_hi, plane->classes, plane->alpha,
-                                plane->values);
-  else if (plane == NULL && job->generation == self->generation
-           && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (plane == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Could not evaluate the model: %s"),
                                                   error->message);
 
       gtk_label_set_text (GTK_LABEL (self->caption), message);
+      return;
     }
+  bp_scatter_plot_set_raster (self->plot, GRID_COLS, GRID_ROWS, job->x_lo, job->x_hi, job->y_lo,
+                              job->y_hi, plane->classes, plane->alpha, plane->values);
+  /* An earlier evaluation may have failed and said so. */
+  if (self->caption_text != NULL)
+    gtk_label_set_text (GTK_LABEL (self->caption), self->caption_text);
   plane_free (plane);
-  if (self->pending != NULL)
-    start_job (self, g_steal_pointer (&self->pending));
-  set_busy_changed (self, TRUE);
 }
 
-static void
-start_job (BpBoundaryView *self,
-           Job            *job)
-{
-  g_autoptr (GTask) task = g_task_new (NULL, self->cancellable, plane_done_cb,
-                                       link_ref (self->link));
-
-  g_task_set_source_tag (task, start_job);
-  g_task_set_name (task, "[backprop] decision boundary");
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  self->running = TRUE;
-  self->evaluations++;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVALUATIONS]);
-  g_task_run_in_thread (task, plane_worker);
-}
-
-static void
-forget_work (BpBoundaryView *self)
-{
-  self->generation++;
-  g_clear_pointer (&self->pending, job_free);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-}
+static const BpEvalRunnerFuncs runner_funcs = {
+  .name = "[backprop] decision boundary",
+  .build = build_job,
+  .job_free = (GDestroyNotify) job_free,
+  .worker = plane_worker,
+  .apply = apply_plane,
+};
 
 /* ---- The points ---------------------------------------------------------- */
 
@@ -449,6 +394,8 @@ show_points (BpBoundaryView *self)
   add_part (self, &train, _("training row"), BP_SCATTER_OUTLINED);
   add_part (self, &test, _("test row"), BP_SCATTER_RING);
   gtk_label_set_text (GTK_LABEL (self->caption), caption);
+  g_free (self->caption_text);
+  self->caption_text = g_steal_pointer (&caption);
 
   description = g_strdup_printf (_("The model's %s over the plane of %s and %s, with %"
                                    G_GSIZE_FORMAT " training and %" G_GSIZE_FORMAT
@@ -466,19 +413,21 @@ bp_boundary_view_dispose (GObject *object)
 {
   BpBoundaryView *self = BP_BOUNDARY_VIEW (object);
 
-  if (self->link != NULL)
-    {
-      self->link->view = NULL;
-      g_clear_pointer (&self->link, link_unref);
-    }
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->pending, job_free);
-  self->running = FALSE;
+  bp_eval_runner_stop (self->runner);
   g_clear_object (&self->data);
+  self->plane_ok = FALSE;
   g_clear_pointer (&self->stack, gtk_widget_unparent);
   G_OBJECT_CLASS (bp_boundary_view_parent_class)->dispose (object);
+}
+
+static void
+bp_boundary_view_finalize (GObject *object)
+{
+  BpBoundaryView *self = BP_BOUNDARY_VIEW (object);
+
+  bp_eval_runner_free (self->runner);
+  g_free (self->caption_text);
+  G_OBJECT_CLASS (bp_boundary_view_parent_class)->finalize (object);
 }
 
 static void
@@ -489,17 +438,8 @@ bp_boundary_view_get_property (GObject    *object,
 {
   BpBoundaryView *self = BP_BOUNDARY_VIEW (object);
 
-  switch (prop_id)
-    {
-    case PROP_BUSY:
-      g_value_set_boolean (value, bp_boundary_view_is_busy (self));
-      break;
-    case PROP_EVALUATIONS:
-      g_value_set_uint (value, self->evaluations);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  if (!bp_eval_runner_get_property (self->runner, pspec, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -509,15 +449,10 @@ bp_boundary_view_class_init (BpBoundaryViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bp_boundary_view_dispose;
+  object_class->finalize = bp_boundary_view_finalize;
   object_class->get_property = bp_boundary_view_get_property;
-
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_EVALUATIONS] =
-    g_param_spec_uint ("evaluations", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* "busy" and "evaluations", its only properties. */
+  bp_eval_runner_install_properties (object_class, 1);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "boundaryview");
@@ -529,9 +464,7 @@ bp_boundary_view_init (BpBoundaryView *self)
 {
   GtkWidget *page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
 
-  self->link = g_rc_box_new0 (Link);
-  self->link->view = self;
-  self->cancellable = g_cancellable_new ();
+  self->runner = bp_eval_runner_new (G_OBJECT (self), &runner_funcs);
 
   self->stack = gtk_stack_new ();
   gtk_widget_set_parent (self->stack, GTK_WIDGET (self));
@@ -577,15 +510,12 @@ void
 bp_boundary_view_set_data (BpBoundaryView *self,
                            BpData         *data)
 {
-  gboolean was_busy;
-
   g_return_if_fail (BP_IS_BOUNDARY_VIEW (self));
   g_return_if_fail (data == NULL || BP_IS_DATA (data));
 
   if (data == self->data)
     return;
-  was_busy = bp_boundary_view_is_busy (self);
-  forget_work (self);
+  bp_eval_runner_forget (self->runner);
   g_set_object (&self->data, data);
   self->plane_ok = data != NULL && bp_data_get_features (data) == 2;
   bp_scatter_plot_clear (self->plot);
@@ -610,7 +540,6 @@ bp_boundary_view_set_data (BpBoundaryView *self,
       gtk_label_set_text (GTK_LABEL (self->note), note);
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "note");
     }
-  set_busy_changed (self, was_busy);
 }
 
 void
@@ -621,9 +550,6 @@ bp_boundary_view_update (BpBoundaryView      *self,
                          const float         *buffers,
                          gsize                n_buffers)
 {
-  gboolean was_busy;
-  Job *job;
-
   g_return_if_fail (BP_IS_BOUNDARY_VIEW (self));
   g_return_if_fail (spec != NULL);
   g_return_if_fail (params != NULL || n_params == 0);
@@ -631,38 +557,19 @@ bp_boundary_view_update (BpBoundaryView      *self,
 
   if (!self->plane_ok)
     return;
-  was_busy = bp_boundary_view_is_busy (self);
-  job = g_new0 (Job, 1);
-  job->snapshot = bp_model_snapshot_new (spec, params, n_params, buffers, n_buffers);
-  job->data = g_object_ref (self->data);
-  job->generation = self->generation;
-  job->x_lo = self->x_lo;
-  job->x_hi = self->x_hi;
-  job->y_lo = self->y_lo;
-  job->y_hi = self->y_hi;
-  if (self->running)
-    {
-      g_clear_pointer (&self->pending, job_free);
-      self->pending = job;
-    }
-  else
-    start_job (self, job);
-  set_busy_changed (self, was_busy);
+  bp_eval_runner_submit (self->runner,
+                         bp_model_snapshot_new (spec, params, n_params, buffers, n_buffers));
 }
 
 void
 bp_boundary_view_clear (BpBoundaryView *self)
 {
-  gboolean was_busy;
-
   g_return_if_fail (BP_IS_BOUNDARY_VIEW (self));
 
-  was_busy = bp_boundary_view_is_busy (self);
-  forget_work (self);
+  bp_eval_runner_forget (self->runner);
   bp_scatter_plot_set_raster (self->plot, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL);
   if (self->plane_ok)
     show_points (self);
-  set_busy_changed (self, was_busy);
 }
 
 gboolean
@@ -670,5 +577,5 @@ bp_boundary_view_is_busy (BpBoundaryView *self)
 {
   g_return_val_if_fail (BP_IS_BOUNDARY_VIEW (self), FALSE);
 
-  return self->running || self->pending != NULL;
+  return bp_eval_runner_is_busy (self->runner);
 }

@@ -17,7 +17,6 @@ typedef struct
 {
   BpModelSnapshot *snapshot;
   BpData          *data;
-  guint            generation;  /* the view's when the update came */
 } BpEvaluationJob;
 
 /* What it gives back. */

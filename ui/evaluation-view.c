@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "confusion-matrix.h"
+#include "eval-runner.h"
 #include "evaluation-view-private.h"
 #include "scatter-plot.h"
 #include "thumbnail-grid.h"
@@ -18,13 +19,6 @@
 /* Points drawn per regression plot (every n-th row beyond). */
 #define MAX_POINTS 5000
 
-/* Ties finished tasks to the view: the view clears @view in dispose, and a
- * task finishing later finds NULL and drops its result. Main thread only. */
-typedef struct
-{
-  BpEvaluationView *view;
-} Link;
-
 struct _BpEvaluationView
 {
   GtkWidget           parent_instance;
@@ -32,14 +26,7 @@ struct _BpEvaluationView
   BpData             *data;
   BpEvaluationResult *result;
 
-  /* The worker: one task at a time, and the newest update waiting. */
-  Link               *link;
-  GCancellable       *cancellable;
-  gboolean            running;
-  BpEvaluationJob    *pending;
-  guint               generation;   /* advanced by set_data and clear: older results are
-                                     * stale */
-  guint               evaluations;  /* started, for tests */
+  BpEvalRunner       *runner;
 
   GtkWidget          *stack;
   GtkWidget          *empty_label;
@@ -66,16 +53,6 @@ struct _BpEvaluationView
   BpScatterPlot      *residual_plot;
 };
 
-enum
-{
-  PROP_0,
-  PROP_BUSY,
-  PROP_EVALUATIONS,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 G_DEFINE_FINAL_TYPE (BpEvaluationView, bp_evaluation_view, GTK_TYPE_WIDGET)
 
 enum
@@ -87,18 +64,6 @@ enum
   TABLE_SUPPORT,
   TABLE_COLUMNS
 };
-
-static Link *
-link_ref (Link *link)
-{
-  return g_rc_box_acquire (link);
-}
-
-static void
-link_unref (Link *link)
-{
-  g_rc_box_release (link);
-}
 
 static guint
 image_side (gsize d)
@@ -408,82 +373,43 @@ show_result (BpEvaluationView   *self,
 
 /* ---- Running tasks ------------------------------------------------------ */
 
-static void set_busy_changed (BpEvaluationView *self,
-                              gboolean          was_busy);
-static void start_job (BpEvaluationView *self,
-                       BpEvaluationJob  *job);
+static gpointer
+build_job (GObject         *owner,
+           BpModelSnapshot *snapshot)
+{
+  BpEvaluationView *self = BP_EVALUATION_VIEW (owner);
+  BpEvaluationJob *job = g_new0 (BpEvaluationJob, 1);
+
+  job->snapshot = snapshot;
+  job->data = g_object_ref (self->data);
+  return job;
+}
 
 static void
-evaluate_done_cb (GObject      *source,
-                  GAsyncResult *res,
-                  gpointer      user_data)
+apply_result (GObject      *owner,
+              gpointer      job,
+              gpointer      result,
+              const GError *error)
 {
-  Link *link = user_data;
-  BpEvaluationView *self = link->view;
-  GTask *task = G_TASK (res);
-  BpEvaluationJob *job = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  BpEvaluationResult *result = g_task_propagate_pointer (task, &error);
+  BpEvaluationView *self = BP_EVALUATION_VIEW (owner);
+  g_autofree char *message = NULL;
 
-  if (self == NULL)
+  if (result != NULL)
     {
-      /* The view went away while this ran. */
-      bp_evaluation_result_free (result);
-      link_unref (link);
+      show_result (self, result);
       return;
     }
-  link_unref (link);
-  self->running = FALSE;
-  if (job->generation != self->generation)
-    bp_evaluation_result_free (result);
-  else if (result != NULL)
-    show_result (self, result);
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not evaluate the model: %s"),
-                                                  error->message);
-
-      show_empty (self, message);
-    }
-  if (self->pending != NULL)
-    start_job (self, g_steal_pointer (&self->pending));
-  set_busy_changed (self, TRUE);
+  message = g_strdup_printf (_("Could not evaluate the model: %s"), error->message);
+  show_empty (self, message);
 }
 
-static void
-start_job (BpEvaluationView *self,
-           BpEvaluationJob  *job)
-{
-  g_autoptr (GTask) task = g_task_new (NULL, self->cancellable, evaluate_done_cb,
-                                       link_ref (self->link));
-
-  g_task_set_source_tag (task, start_job);
-  g_task_set_name (task, "[backprop] evaluate");
-  g_task_set_task_data (task, job, (GDestroyNotify) bp_evaluation_job_free);
-  self->running = TRUE;
-  self->evaluations++;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVALUATIONS]);
-  g_task_run_in_thread (task, bp_evaluation_worker);
-}
-
-static void
-set_busy_changed (BpEvaluationView *self,
-                  gboolean          was_busy)
-{
-  if (was_busy != bp_evaluation_view_is_busy (self))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-}
-
-/* Makes every result under way or waiting stale. */
-static void
-forget_work (BpEvaluationView *self)
-{
-  self->generation++;
-  g_clear_pointer (&self->pending, bp_evaluation_job_free);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-}
+static const BpEvalRunnerFuncs runner_funcs = {
+  .name = "[backprop] evaluate",
+  .build = build_job,
+  .job_free = (GDestroyNotify) bp_evaluation_job_free,
+  .worker = bp_evaluation_worker,
+  .apply = apply_result,
+};
 
 /* ---- Building the view -------------------------------------------------- */
 
@@ -652,22 +578,20 @@ bp_evaluation_view_dispose (GObject *object)
 {
   BpEvaluationView *self = BP_EVALUATION_VIEW (object);
 
-  /* A task still running keeps its own job (weights and data) and finds
-   * the link empty when it finishes. */
-  if (self->link != NULL)
-    {
-      self->link->view = NULL;
-      g_clear_pointer (&self->link, link_unref);
-    }
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->pending, bp_evaluation_job_free);
-  self->running = FALSE;
+  bp_eval_runner_stop (self->runner);
   g_clear_pointer (&self->result, bp_evaluation_result_free);
   g_clear_object (&self->data);
   g_clear_pointer (&self->stack, gtk_widget_unparent);
   G_OBJECT_CLASS (bp_evaluation_view_parent_class)->dispose (object);
+}
+
+static void
+bp_evaluation_view_finalize (GObject *object)
+{
+  BpEvaluationView *self = BP_EVALUATION_VIEW (object);
+
+  bp_eval_runner_free (self->runner);
+  G_OBJECT_CLASS (bp_evaluation_view_parent_class)->finalize (object);
 }
 
 static void
@@ -678,17 +602,8 @@ bp_evaluation_view_get_property (GObject    *object,
 {
   BpEvaluationView *self = BP_EVALUATION_VIEW (object);
 
-  switch (prop_id)
-    {
-    case PROP_BUSY:
-      g_value_set_boolean (value, bp_evaluation_view_is_busy (self));
-      break;
-    case PROP_EVALUATIONS:
-      g_value_set_uint (value, self->evaluations);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  if (!bp_eval_runner_get_property (self->runner, pspec, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -698,15 +613,10 @@ bp_evaluation_view_class_init (BpEvaluationViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bp_evaluation_view_dispose;
+  object_class->finalize = bp_evaluation_view_finalize;
   object_class->get_property = bp_evaluation_view_get_property;
-
-  properties[PROP_BUSY] =
-    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_EVALUATIONS] =
-    g_param_spec_uint ("evaluations", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* "busy" and "evaluations", its only properties. */
+  bp_eval_runner_install_properties (object_class, 1);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "evaluationview");
@@ -716,9 +626,7 @@ bp_evaluation_view_class_init (BpEvaluationViewClass *klass)
 static void
 bp_evaluation_view_init (BpEvaluationView *self)
 {
-  self->link = g_rc_box_new0 (Link);
-  self->link->view = self;
-  self->cancellable = g_cancellable_new ();
+  self->runner = bp_eval_runner_new (G_OBJECT (self), &runner_funcs);
 
   self->stack = gtk_stack_new ();
   gtk_stack_set_transition_type (GTK_STACK (self->stack), GTK_STACK_TRANSITION_TYPE_CROSSFADE);
@@ -752,15 +660,12 @@ void
 bp_evaluation_view_set_data (BpEvaluationView *self,
                              BpData           *data)
 {
-  gboolean was_busy;
-
   g_return_if_fail (BP_IS_EVALUATION_VIEW (self));
   g_return_if_fail (data == NULL || BP_IS_DATA (data));
 
   if (data == self->data)
     return;
-  was_busy = bp_evaluation_view_is_busy (self);
-  forget_work (self);
+  bp_eval_runner_forget (self->runner);
   g_set_object (&self->data, data);
   self->image_side = 0;
   if (data != NULL && bp_data_get_task (data) == NN_TASK_CLASSIFICATION)
@@ -770,7 +675,6 @@ bp_evaluation_view_set_data (BpEvaluationView *self,
   bp_scatter_plot_clear (self->fit_plot);
   bp_scatter_plot_clear (self->residual_plot);
   show_empty (self, NULL);
-  set_busy_changed (self, was_busy);
 }
 
 void
@@ -781,9 +685,6 @@ bp_evaluation_view_update (BpEvaluationView    *self,
                            const float         *buffers,
                            gsize                n_buffers)
 {
-  gboolean was_busy;
-  BpEvaluationJob *job;
-
   g_return_if_fail (BP_IS_EVALUATION_VIEW (self));
   g_return_if_fail (spec != NULL);
   g_return_if_fail (params != NULL || n_params == 0);
@@ -791,37 +692,21 @@ bp_evaluation_view_update (BpEvaluationView    *self,
 
   if (self->data == NULL)
     return;
-  was_busy = bp_evaluation_view_is_busy (self);
-  job = g_new0 (BpEvaluationJob, 1);
-  job->snapshot = bp_model_snapshot_new (spec, params, n_params, buffers, n_buffers);
-  job->data = g_object_ref (self->data);
-  job->generation = self->generation;
-  if (self->running)
-    {
-      /* Only the newest waits; the one it replaces would be stale anyway. */
-      g_clear_pointer (&self->pending, bp_evaluation_job_free);
-      self->pending = job;
-    }
-  else
-    start_job (self, job);
-  set_busy_changed (self, was_busy);
+  bp_eval_runner_submit (self->runner,
+                         bp_model_snapshot_new (spec, params, n_params, buffers, n_buffers));
 }
 
 void
 bp_evaluation_view_clear (BpEvaluationView *self)
 {
-  gboolean was_busy;
-
   g_return_if_fail (BP_IS_EVALUATION_VIEW (self));
 
-  was_busy = bp_evaluation_view_is_busy (self);
-  forget_work (self);
+  bp_eval_runner_forget (self->runner);
   g_clear_pointer (&self->result, bp_evaluation_result_free);
   bp_confusion_matrix_set_counts (BP_CONFUSION_MATRIX (self->matrix), 0, NULL, NULL);
   bp_scatter_plot_clear (self->fit_plot);
   bp_scatter_plot_clear (self->residual_plot);
   show_empty (self, NULL);
-  set_busy_changed (self, was_busy);
 }
 
 gboolean
@@ -829,5 +714,5 @@ bp_evaluation_view_is_busy (BpEvaluationView *self)
 {
   g_return_val_if_fail (BP_IS_EVALUATION_VIEW (self), FALSE);
 
-  return self->running || self->pending != NULL;
+  return bp_eval_runner_is_busy (self->runner);
 }
