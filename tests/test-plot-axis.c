@@ -543,6 +543,27 @@ test_nearest (void)
   g_assert_cmpuint (bp_nearest (dup, 5, 2.5), ==, 4);
 }
 
+/* A data range made into a plot's: widened by a share of its span on each
+ * side, or to ±0.5 around a single value, or around 0 when not finite. */
+static void
+test_pad_range (void)
+{
+  double lo = -1.0, hi = 3.0;
+
+  bp_pad_range (&lo, &hi, 0.05);
+  g_assert_cmpfloat (lo, ==, -1.2);
+  g_assert_cmpfloat (hi, ==, 3.2);
+  lo = hi = 7.0;
+  bp_pad_range (&lo, &hi, 0.08);
+  g_assert_cmpfloat (lo, ==, 6.5);
+  g_assert_cmpfloat (hi, ==, 7.5);
+  lo = INFINITY;
+  hi = -INFINITY;
+  bp_pad_range (&lo, &hi, 0.08);
+  g_assert_cmpfloat (lo, ==, -0.5);
+  g_assert_cmpfloat (hi, ==, 0.5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -550,6 +571,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ui/plot-axis/fit/margins", test_fit_margins);
+  g_test_add_func ("/ui/plot-axis/pad-range", test_pad_range);
   g_test_add_func ("/ui/plot-axis/fit/round-ends", test_fit_round_ends);
   g_test_add_func ("/ui/plot-axis/fit/single", test_fit_single);
   g_test_add_func ("/ui/plot-axis/fit/empty", test_fit_empty);

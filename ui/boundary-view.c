@@ -256,24 +256,6 @@ static const BpEvalRunnerFuncs runner_funcs = {
 /* ---- The points ---------------------------------------------------------- */
 
 static void
-widen (double *lo,
-       double *hi)
-{
-  double span = *hi - *lo;
-
-  if (!(span > 0) || !isfinite (span))
-    {
-      double mid = isfinite (*lo) ? *lo : 0.0;
-
-      *lo = mid - 0.5;
-      *hi = mid + 0.5;
-      return;
-    }
-  *lo -= MARGIN * span;
-  *hi += MARGIN * span;
-}
-
-static void
 add_part (BpBoundaryView   *self,
           const nn_dataset *part,
           const char       *name,
@@ -325,23 +307,14 @@ range_of (const nn_dataset *part,
     }
 }
 
-static char *
-feature_name (const nn_dataset *ds,
-              gsize             j)
-{
-  if (ds->feature_names != NULL && ds->feature_names[j] != NULL)
-    return g_strdup (ds->feature_names[j]);
-  return g_strdup_printf ("x%" G_GSIZE_FORMAT, j + 1);
-}
-
 static void
 show_points (BpBoundaryView *self)
 {
   nn_dataset train = bp_data_get_train (self->data);
   nn_dataset test = bp_data_get_test (self->data);
   gboolean classes = bp_data_get_task (self->data) == NN_TASK_CLASSIFICATION;
-  g_autofree char *x_name = feature_name (&train, 0);
-  g_autofree char *y_name = feature_name (&train, 1);
+  g_autofree char *x_name = bp_data_feature_name (&train, 0);
+  g_autofree char *y_name = bp_data_feature_name (&train, 1);
   g_autofree char *description = NULL;
   g_autofree char *caption = NULL;
 
@@ -349,8 +322,8 @@ show_points (BpBoundaryView *self)
   self->x_hi = self->y_hi = -INFINITY;
   range_of (&train, &self->x_lo, &self->x_hi, &self->y_lo, &self->y_hi);
   range_of (&test, &self->x_lo, &self->x_hi, &self->y_lo, &self->y_hi);
-  widen (&self->x_lo, &self->x_hi);
-  widen (&self->y_lo, &self->y_hi);
+  bp_pad_range (&self->x_lo, &self->x_hi, MARGIN);
+  bp_pad_range (&self->y_lo, &self->y_hi, MARGIN);
 
   bp_scatter_plot_clear (self->plot);
   bp_scatter_plot_set_bounds (self->plot, self->x_lo, self->x_hi, self->y_lo, self->y_hi);

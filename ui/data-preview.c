@@ -4,6 +4,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "plot-axis.h"
+
 /* At most this many training rows are drawn as points (every n-th row of a
  * larger set), and this many images. */
 #define MAX_POINTS 3000
@@ -102,34 +104,6 @@ image_side (gsize d)
   guint side = (guint) lround (sqrt ((double) d));
 
   return side >= MIN_IMAGE_SIDE && (gsize) side * side == d ? side : 0;
-}
-
-static char *
-feature_name (const nn_dataset *ds,
-              gsize             j)
-{
-  if (ds->feature_names != NULL && ds->feature_names[j] != NULL)
-    return g_strdup (ds->feature_names[j]);
-  return g_strdup_printf ("x%" G_GSIZE_FORMAT, j + 1);
-}
-
-/* Widens [lo, hi] by 5 % each side, or to ±0.5 around a single value. */
-static void
-pad_range (double *lo,
-           double *hi)
-{
-  double span = *hi - *lo;
-
-  if (!(span > 0.0) || !isfinite (span))
-    {
-      double mid = isfinite (*lo) ? *lo : 0.0;
-
-      *lo = mid - 0.5;
-      *hi = mid + 0.5;
-      return;
-    }
-  *lo -= 0.05 * span;
-  *hi += 0.05 * span;
 }
 
 static void
@@ -249,11 +223,11 @@ cache_points (BpDataPreview    *self,
         }
       self->n_points++;
     }
-  pad_range (&self->x_lo, &self->x_hi);
-  pad_range (&self->y_lo, &self->y_hi);
-  self->x_name = feature_name (train, 0);
+  bp_pad_range (&self->x_lo, &self->x_hi, 0.05);
+  bp_pad_range (&self->y_lo, &self->y_hi, 0.05);
+  self->x_name = bp_data_feature_name (train, 0);
   if (self->mode == MODE_SCATTER)
-    self->y_name = feature_name (train, 1);
+    self->y_name = bp_data_feature_name (train, 1);
   else if (self->mode == MODE_CURVE)
     self->y_name = g_strdup (_("target"));
   else

@@ -338,6 +338,15 @@ bp_data_check (BpData              *self,
 }
 
 char *
+bp_data_feature_name (const nn_dataset *ds,
+                      gsize             j)
+{
+  if (ds->feature_names != NULL && ds->feature_names[j] != NULL)
+    return g_strdup (ds->feature_names[j]);
+  return g_strdup_printf ("x%" G_GSIZE_FORMAT, j + 1);
+}
+
+char *
 bp_data_describe (BpData *self)
 {
   const nn_dataset *ds;

@@ -71,4 +71,9 @@ GArray *bp_data_check (BpData              *self,
  * regression; a file or folder by its base name). Caller frees. */
 char *bp_data_describe (BpData *self);
 
+/* The name of feature @j of @ds: its column's name, else "x1", "x2", …
+ * Caller frees. */
+char *bp_data_feature_name (const nn_dataset *ds,
+                            gsize             j);
+
 G_END_DECLS

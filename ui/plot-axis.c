@@ -476,6 +476,25 @@ bp_axis_format (const bp_axis *axis,
 }
 
 void
+bp_pad_range (double *lo,
+              double *hi,
+              double  fraction)
+{
+  double span = *hi - *lo;
+
+  if (!(span > 0.0) || !isfinite (span))
+    {
+      double mid = isfinite (*lo) ? *lo : 0.0;
+
+      *lo = mid - 0.5;
+      *hi = mid + 0.5;
+      return;
+    }
+  *lo -= fraction * span;
+  *hi += fraction * span;
+}
+
+void
 bp_format_value (double  v,
                  int     digits,
                  char   *buf,

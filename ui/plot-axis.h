@@ -79,6 +79,13 @@ void bp_format_value (double  v,
                       char   *buf,
                       size_t  len);
 
+/* Widens [@lo, @hi] by @fraction of its span on each side, or, when it
+ * is empty or not finite, to ±0.5 around @lo (0 when that is not finite
+ * either): a data range made into a plot's. */
+void bp_pad_range (double *lo,
+                   double *hi,
+                   double  fraction);
+
 /* TensorBoard's debiased exponential moving average: out[i] is the
  * average of y[0..i] with weights @weight^(i−j), divided by
  * 1 − weight^(i+1), so the curve starts on the data. @weight in [0, 1);
