@@ -506,6 +506,10 @@ test_recover (void)
 
   gtk_window_present (GTK_WINDOW (window));
   load_spiral (window, "dense:32:relu,dense:3", 100.0, 50);
+  /* Nothing to recover from yet: the action is off and changes nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.recover", NULL);
+  g_assert_cmpfloat (bp_session_get_lr (session), ==, 100.0);
+  g_assert_true (state_is (window, BP_SESSION_READY));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start-pause", NULL);
   g_assert_true (wait_state (window, BP_SESSION_DIVERGED));
   bp_test_spin (100);
@@ -551,6 +555,9 @@ test_check_gradients (void)
   g_assert_true (bp_test_find_label (window->gradcheck_dialog, "Back-propagation agrees"));
   g_assert_true (bp_test_find_label (window->gradcheck_dialog, "layers.2 Linear(16→3)"));
   g_assert_false (bp_test_find_label (window->gradcheck_dialog, "FAIL"));
+  /* Closed, it is forgotten. */
+  gtk_window_destroy (GTK_WINDOW (window->gradcheck_dialog));
+  g_assert_null (window->gradcheck_dialog);
   gtk_window_destroy (GTK_WINDOW (window));
   assert_no_worker ();
 }

@@ -390,7 +390,9 @@ gradcheck_done_cb (GObject      *source,
   gsize skipped = 0, checked = 0, unresolved = 0;
   GString *text = g_string_new (NULL);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-gradients", TRUE);
+  self->gradcheck_busy = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-gradients",
+                                 bp_session_get_model (self->session) != NULL);
   if (!g_task_propagate_boolean (task, NULL))
     {
       bp_window_show_message (self, job->err.msg, TRUE);
@@ -475,7 +477,10 @@ gradcheck_done_cb (GObject      *source,
   gtk_box_append (GTK_BOX (box), scroller);
   gtk_window_set_child (GTK_WINDOW (dialog), box);
   gtk_window_present (GTK_WINDOW (dialog));
-  self->gradcheck_dialog = dialog;
+  /* Known while it is open (the tests read it), forgotten when closed. */
+  if (self->gradcheck_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->gradcheck_dialog));
+  g_set_weak_pointer (&self->gradcheck_dialog, dialog);
 }
 
 static void
@@ -498,6 +503,7 @@ check_gradients_action (GtkWidget  *widget,
   job->buffers = g_new (float, job->n_buffers + 1);
   bp_session_copy_weights (self->session, job->params, job->buffers);
   job->data = g_object_ref (bp_session_get_data (self->session));
+  self->gradcheck_busy = TRUE;
   gtk_widget_action_set_enabled (widget, "win.check-gradients", FALSE);
   task = g_task_new (self, NULL, gradcheck_done_cb, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) grad_job_free);

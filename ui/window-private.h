@@ -73,6 +73,7 @@ struct _BpWindow
   gboolean           diagnosis_due;
   gboolean           refilling;       /* the findings list is being rebuilt */
   GtkWidget         *gradcheck_dialog;
+  gboolean           gradcheck_busy;  /* a gradient check runs */
   GArray            *epochs;          /* nn_epoch_report of this run */
   GPtrArray         *hist_sets;       /* BpHistogramSet, oldest first */
   gboolean           stale;           /* settings changed since the model was built */

@@ -162,6 +162,10 @@ update_actions (BpWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", training);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reset",
                                  buildable && state != BP_SESSION_EMPTY);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.recover",
+                                 state == BP_SESSION_DIVERGED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-gradients",
+                                 buildable && state != BP_SESSION_EMPTY && !self->gradcheck_busy);
   gtk_button_set_icon_name (self->start_button, running ? "media-playback-pause-symbolic"
                             : "media-playback-start-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_button),
@@ -557,6 +561,7 @@ bp_window_dispose (GObject *object)
       bp_session_stop (self->session);
     }
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_weak_pointer (&self->gradcheck_dialog);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), BP_TYPE_WINDOW);
   G_OBJECT_CLASS (bp_window_parent_class)->dispose (object);
