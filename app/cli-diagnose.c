@@ -29,19 +29,12 @@ run (const BpOptions *o,
     return g_set_error (error, BP_CLI_ERROR, BP_CLI_ERROR_USAGE, "%s: the project holds no run "
                         "history (train it with backprop train --save, or save it from the "
                         "window after a run)", o->project), BP_EXIT_USAGE;
-  /* The ops of the model the history belongs to; its weights do not matter. */
+  /* The ops of the model the history belongs to (the project reader has
+   * checked that they are as many); its weights do not matter. */
   model = nn_model_new (&p->spec, 1, &err);
   if (model == NULL)
     return g_set_error (error, BP_CLI_ERROR, BP_CLI_ERROR_USAGE, "%s: %s", o->project, err.msg),
            BP_EXIT_USAGE;
-  if (nn_model_n_ops (model) != nn_history_n_ops (p->run_history))
-    {
-      nn_model_free (model);
-      return g_set_error (error, BP_CLI_ERROR, BP_CLI_ERROR_USAGE, "%s: the history has %zu "
-                          "layers but the model %zu", o->project,
-                          nn_history_n_ops (p->run_history), nn_model_n_ops (model)),
-             BP_EXIT_USAGE;
-    }
   n = MIN (nn_diagnose (p->run_history, model, &p->training, findings, MAX_FINDINGS),
            MAX_FINDINGS);
   for (size_t i = 0; i < n; i++)

@@ -248,3 +248,54 @@ bp_json_float_value (BpJsonWriter *w,
   bp_format_float (buf, sizeof buf, v);
   g_string_append (w->out, buf);
 }
+
+/* ---- Members ------------------------------------------------------------ */
+
+void
+bp_json_add_double (BpJsonWriter *w,
+                    const char   *name,
+                    double        v)
+{
+  bp_json_key (w, name);
+  bp_json_double_value (w, v);
+}
+
+void
+bp_json_add_int (BpJsonWriter *w,
+                 const char   *name,
+                 gint64        v)
+{
+  bp_json_key (w, name);
+  bp_json_int_value (w, v);
+}
+
+void
+bp_json_add_string (BpJsonWriter *w,
+                    const char   *name,
+                    const char   *v)
+{
+  bp_json_key (w, name);
+  bp_json_string_value (w, v);
+}
+
+void
+bp_json_add_bool (BpJsonWriter *w,
+                  const char   *name,
+                  gboolean      v)
+{
+  bp_json_key (w, name);
+  bp_json_bool_value (w, v);
+}
+
+void
+bp_json_add_floats (BpJsonWriter *w,
+                    const char   *name,
+                    const float  *v,
+                    gsize         n)
+{
+  bp_json_key (w, name);
+  bp_json_begin_array (w);
+  for (gsize i = 0; i < n; i++)
+    bp_json_float_value (w, v[i]);
+  bp_json_end_array (w);
+}

@@ -38,6 +38,25 @@ void bp_json_float_value (BpJsonWriter *w,
                           float         v);
 void bp_json_null_value (BpJsonWriter *w);
 
+/* A member of the current object: bp_json_key, then the value. */
+void bp_json_add_double (BpJsonWriter *w,
+                         const char   *name,
+                         double        v);
+void bp_json_add_int (BpJsonWriter *w,
+                      const char   *name,
+                      gint64        v);
+void bp_json_add_string (BpJsonWriter *w,
+                         const char   *name,
+                         const char   *v);
+void bp_json_add_bool (BpJsonWriter *w,
+                       const char   *name,
+                       gboolean      v);
+/* An array of floats. */
+void bp_json_add_floats (BpJsonWriter *w,
+                         const char   *name,
+                         const float  *v,
+                         gsize         n);
+
 /* The text written so far (the writer keeps it). */
 const char *bp_json_writer_text (BpJsonWriter *w);
 gsize bp_json_writer_length (BpJsonWriter *w);

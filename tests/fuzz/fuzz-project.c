@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-// sources: app/project.c app/safetensors.c app/json-writer.c data/*.c engine/*.c
+// sources: app/project*.c app/safetensors.c app/json-writer.c data/*.c engine/*.c
 /* libFuzzer target for the project-file reader (tools/fuzz). */
 #include <stddef.h>
 #include <stdint.h>
