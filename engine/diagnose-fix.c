@@ -3,6 +3,7 @@
 #include "diagnose-private.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 /* What the fixes set. */
@@ -100,9 +101,9 @@ last_hidden_dense (const nn_model_spec *spec)
 
 /* The dense layer a fix that adds a layer works after: the finding's (or
  * the one feeding the finding's activation layer), never the output. */
-int
-nn_fix_dense (const nn_model_spec *spec,
-              const nn_finding    *f)
+static int
+fix_dense (const nn_model_spec *spec,
+           const nn_finding    *f)
 {
   int d = f->fix == NN_FIX_ADD_DROPOUT && f->layer < 0 ? last_hidden_dense (spec)
           : dense_at_or_before (spec, f->layer);
@@ -181,7 +182,7 @@ nn_fix_apply (const nn_finding  *f,
       l->init = NN_INIT_HE_NORMAL;
       return true;
     case NN_FIX_ADD_BATCHNORM:
-      d = nn_fix_dense (spec, f);
+      d = fix_dense (spec, f);
       return d >= 0 && apply_batchnorm (spec, d);
     case NN_FIX_LEAKY_RELU:
       if (l == NULL || (l->kind != NN_LAYER_DENSE && l->kind != NN_LAYER_ACTIVATION)
@@ -210,7 +211,7 @@ nn_fix_apply (const nn_finding  *f,
         nn_layer_spec drop = { .kind = NN_LAYER_DROPOUT, .rate = FIX_DROPOUT };
         size_t at;
 
-        d = nn_fix_dense (spec, f);
+        d = fix_dense (spec, f);
         if (d < 0)
           return false;
         at = after_block (spec, d);
@@ -233,4 +234,48 @@ nn_fix_apply (const nn_finding  *f,
       break;
     }
   return false;
+}
+
+void
+nn_fix_set_label (const nn_model_spec *spec,
+                  nn_finding          *f)
+{
+  /* Layers counted from 1, as people and the command line do. */
+  int d = fix_dense (spec, f) + 1;
+
+  f->fix_label[0] = '\0';
+  switch (f->fix)
+    {
+    case NN_FIX_HE_INIT:
+      snprintf (f->fix_label, sizeof f->fix_label, "Use He initialisation for layer %d",
+                f->layer + 1);
+      break;
+    case NN_FIX_ADD_BATCHNORM:
+      snprintf (f->fix_label, sizeof f->fix_label, "Add batch normalisation to layer %d", d);
+      break;
+    case NN_FIX_LEAKY_RELU:
+      snprintf (f->fix_label, sizeof f->fix_label, "Use leaky ReLU in layer %d", f->layer + 1);
+      break;
+    case NN_FIX_LOWER_LR:
+      snprintf (f->fix_label, sizeof f->fix_label, "Divide the learning rate by 10");
+      break;
+    case NN_FIX_RAISE_LR:
+      snprintf (f->fix_label, sizeof f->fix_label, "Multiply the learning rate by 10");
+      break;
+    case NN_FIX_CLIP_NORM:
+      snprintf (f->fix_label, sizeof f->fix_label, "Clip gradients at norm 1");
+      break;
+    case NN_FIX_EARLY_STOP:
+      snprintf (f->fix_label, sizeof f->fix_label, "Turn on early stopping");
+      break;
+    case NN_FIX_ADD_DROPOUT:
+      snprintf (f->fix_label, sizeof f->fix_label, "Add dropout 0.2 after layer %d", d);
+      break;
+    case NN_FIX_PLATEAU_SCHEDULE:
+      snprintf (f->fix_label, sizeof f->fix_label, "Lower the learning rate on plateaus");
+      break;
+    case NN_FIX_NONE:
+    case NN_FIX_COUNT:
+      break;
+    }
 }

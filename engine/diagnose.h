@@ -94,7 +94,8 @@ const char *nn_fix_name (nn_fix fix);
  * apply; @out may be NULL when @max is 0. Returns 0 for a history of
  * another number of ops (or NULL), and when its 32 KiB of scratch cannot
  * be allocated. The rules and their thresholds are at the top of
- * diagnose.c. */
+ * diagnose.c (gradients and units) and diagnose-fit.c (the learning rate
+ * and the fit). */
 size_t nn_diagnose (const nn_history        *history,
                     const nn_model          *model,
                     const nn_trainer_params *params,

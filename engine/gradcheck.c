@@ -146,9 +146,9 @@ check_array (check_ctx   *c,
  * the activations and gradients it left, added to @sum, the output's share
  * (see nn_gradcheck_op). */
 static double
-loss_noise (nn_model    *m,
-            size_t       n,
-            double       sum)
+loss_noise (nn_model *m,
+            size_t    n,
+            double    sum)
 {
   size_t n_ops = nn_model_n_ops (m);
 

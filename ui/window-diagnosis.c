@@ -65,10 +65,10 @@ fix_clicked_cb (GtkButton *button,
 }
 
 static GtkWidget *
-finding_row (BpWindow   *self,
-             int         severity,
-             const char *message,
-             const char *advice,
+finding_row (BpWindow         *self,
+             int               severity,
+             const char       *message,
+             const char       *advice,
              const nn_finding *finding)
 {
   GtkWidget *row = gtk_list_box_row_new ();
